@@ -1,0 +1,113 @@
+"""Anthology IDs: reading paper, volume and collection IDs, new style and old style.
+
+New style: `2024.emnlp-main.123` (collection `2024.emnlp`, volume `main`, paper
+`123`); `.0` is the volume's front matter; `2024.emnlp-main` is the volume.
+Old style (before 2020): `P19-1001` is collection `P19`, volume `1`, paper `1`.
+The volume takes two digits for every `W` collection, for `C69`, and for `D19`
+when the first digit is 5 or more (`W18-6310`, `D19-5702`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NEW_STYLE = re.compile(r"(?P<coll>[0-9]{4}\.[a-z0-9]+)(?:-(?P<vol>[a-z0-9]+)(?:\.(?P<paper>[0-9]+))?)?")
+_OLD_STYLE = re.compile(r"(?P<coll>[A-Z][0-9]{2})(?:-(?P<rest>[0-9]{1,6}))?")
+COLLECTION_ID = re.compile(r"[0-9]{4}\.[a-z0-9]+|[A-Z][0-9]{2}")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class AnthologyID:
+    """A parsed Anthology ID. `volume` and `paper` are None for a collection or a
+    volume; `paper == "0"` is a volume's front matter."""
+
+    collection: str
+    volume: str | None = None
+    paper: str | None = None
+
+    @property
+    def full(self) -> str:
+        """The canonical written form (`P19-1001`, `2024.emnlp-main.123`)."""
+        return build_id(self.collection, self.volume, self.paper)
+
+    @property
+    def volume_id(self) -> str | None:
+        """The full ID of the volume this ID is in (None for a collection)."""
+        if self.volume is None:
+            return None
+        return build_id(self.collection, self.volume)
+
+    @property
+    def is_volume(self) -> bool:
+        return self.volume is not None and self.paper is None
+
+    @property
+    def is_frontmatter(self) -> bool:
+        return self.paper == "0"
+
+    def __str__(self) -> str:
+        return self.full
+
+
+def _wide_volume(collection: str, first_digit: str) -> bool:
+    """True when an old-style collection numbers its volumes with two digits."""
+    return (
+        collection.startswith("W")
+        or collection == "C69"
+        or (collection == "D19" and int(first_digit) >= 5)
+    )
+
+
+def build_id(collection: str, volume: str | None = None, paper: str | None = None) -> str:
+    """Write an Anthology ID from its parts, padding old-style IDs the Anthology's way.
+
+    Parameters:
+        collection: `P19`, `2024.emnlp`.
+        volume: `1`, `main`, or None.
+        paper: `1`, `0` (front matter), or None.
+
+    Returns:
+        `P19-1001`, `W18-6310`, `2024.emnlp-main.1`, `2024.emnlp-main`, `P19`.
+    """
+    if volume is None:
+        return collection
+    if collection[0].isdigit():
+        return f"{collection}-{volume}" if paper is None else f"{collection}-{volume}.{paper}"
+    if _wide_volume(collection, volume[0]) or collection[0] == "W":
+        out = f"{collection}-{int(volume):02d}"
+        return out if paper is None else out + f"{int(paper):02d}"
+    out = f"{collection}-{int(volume):01d}"
+    return out if paper is None else out + f"{int(paper):03d}"
+
+
+def parse_id(text: str) -> AnthologyID | None:
+    """Read a whole string as an Anthology ID; None if it is not one.
+
+    Old-style IDs of four or more digits after the hyphen are papers, shorter
+    ones volumes (`P18-1` is a volume). Leading zeros are dropped.
+    """
+    m = _NEW_STYLE.fullmatch(text)
+    if m:
+        return AnthologyID(m["coll"], m["vol"], _strip_zeros(m["paper"]))
+    m = _OLD_STYLE.fullmatch(text)
+    if not m:
+        return None
+    coll, rest = m["coll"], m["rest"]
+    if rest is None:
+        return AnthologyID(coll)
+    if len(rest) < 4:
+        return AnthologyID(coll, _strip_zeros(rest))
+    width = 2 if _wide_volume(coll, rest[0]) else 1
+    return AnthologyID(coll, _strip_zeros(rest[:width]), _strip_zeros(rest[width:]))
+
+
+def _strip_zeros(number: str | None) -> str | None:
+    if number is None:
+        return None
+    return number.lstrip("0") or "0"
+
+
+def collection_file(collection: str) -> str:
+    """The path of a collection's XML file, relative to the data repository's root."""
+    return f"data/xml/{collection}.xml"
