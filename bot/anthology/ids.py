@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
 
-_NEW_STYLE = re.compile(r"(?P<coll>[0-9]{4}\.[a-z0-9]+)(?:-(?P<vol>[a-z0-9]+)(?:\.(?P<paper>[0-9]+))?)?")
+_NEW_STYLE = re.compile(
+    r"(?P<coll>[0-9]{4}\.[a-z0-9]+)(?:-(?P<vol>[a-z0-9]+)(?:\.(?P<paper>[0-9]+))?)?"
+)
 _OLD_STYLE = re.compile(r"(?P<coll>[A-Z][0-9]{2})(?:-(?P<rest>[0-9]{1,6}))?")
 COLLECTION_ID = re.compile(r"[0-9]{4}\.[a-z0-9]+|[A-Z][0-9]{2}")
 
@@ -111,3 +114,64 @@ def _strip_zeros(number: str | None) -> str | None:
 def collection_file(collection: str) -> str:
     """The path of a collection's XML file, relative to the data repository's root."""
     return f"data/xml/{collection}.xml"
+
+
+# People write old-style IDs in lower case (`p19-1001`) and add a revision suffix
+# (`2024.emnlp-main.123v2`) or a file extension; none of that is part of the ID.
+_OLD_STYLE_LOWER = re.compile(r"[a-z][0-9]{2}(?:-[0-9]{1,6})?")
+_FILE_SUFFIX = re.compile(r"\.(?:pdf|bib)$", re.IGNORECASE)
+_REVISION_SUFFIX = re.compile(r"(?<=[0-9])v[0-9]{1,2}$")
+ANTHOLOGY_HOSTS = ("aclanthology.org", "aclweb.org")
+
+
+def read_written_id(text: str) -> AnthologyID | None:
+    """Read an Anthology ID as people write it; None if it is not one.
+
+    More lenient than `parse_id`: it drops surrounding whitespace, a `.pdf` or
+    `.bib` extension and a revision suffix (`v2`), and accepts a lower-case
+    old-style letter (`p19-1001`) or an upper-case new-style venue.
+
+    Parameters:
+        text: one token, e.g. `P19-1001.pdf`, `2024.EMNLP-main.123v2`.
+
+    Returns:
+        The parsed ID (`P19-1001`, `2024.emnlp-main.123`), or None.
+    """
+    token = _REVISION_SUFFIX.sub("", _FILE_SUFFIX.sub("", text.strip()))
+    if _OLD_STYLE_LOWER.fullmatch(token):
+        token = token[0].upper() + token[1:]
+    elif token[:4].isascii() and token[:4].isdigit() and token[4:5] == ".":
+        token = token.lower()
+    return parse_id(token)
+
+
+def id_from_url(url: str) -> AnthologyID | None:
+    """Read the Anthology ID out of an aclanthology.org (or old aclweb.org) URL.
+
+    Accepts `http://` or no scheme, `www.`, a trailing slash or none, `.pdf`,
+    query strings and fragments (`#`, `#anchor`), and the legacy paths
+    `/papers/P19-1001/`, `/volumes/2022.wassa-1/` and
+    `aclweb.org/anthology/P19-1001.pdf`. Author pages (`/people/...`) are not IDs.
+
+    Parameters:
+        url: the URL as written.
+
+    Returns:
+        The ID of the paper, front matter or volume, or None when the URL is not an
+        Anthology paper or volume URL.
+    """
+    try:
+        parts = urlsplit(url.strip() if "://" in url else "https://" + url.strip())
+        host = (parts.hostname or "").removeprefix("www.")
+    except ValueError:  # malformed netloc, e.g. an unclosed IPv6 bracket
+        return None
+    if host not in ANTHOLOGY_HOSTS:
+        return None
+    segments = [unquote(s) for s in parts.path.split("/") if s]
+    if host == "aclweb.org":
+        if not segments or segments[0] != "anthology":
+            return None
+        segments = segments[1:]
+    if not segments or segments[0] == "people":
+        return None
+    return read_written_id(segments[-1])

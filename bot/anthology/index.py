@@ -1,0 +1,246 @@
+"""DataIndex: the data repository held in memory, for answering a request in
+milliseconds.
+
+It reads `data/yaml/people.yaml` and every `data/xml/*.xml` once, keeps what the
+engine and the page need (people, items, occurrences, lookups by person, slug,
+ORCID iD, bibkey), and afterwards re-reads only the files whose size or
+modification time changed (`refresh`).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Set
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.anthology.ids import collection_file
+from bot.anthology.names import Name
+from bot.anthology.people import PEOPLE_YAML, PeopleFile, PersonEntry
+from bot.anthology.resolve import is_unverified_page, page_slug, resolve_occurrence
+from bot.anthology.xmlscan import CollectionScan, Item, Occurrence, plain_text, scan_collection
+
+XML_DIR = "data/xml"
+_EMPTY: frozenset[str] = frozenset()
+
+
+class DataRootError(FileNotFoundError):
+    """The folder is not a data repository (no data/xml or no people.yaml)."""
+
+
+@dataclass
+class _FileState:
+    stamp: tuple[int, int]
+    scan: CollectionScan
+
+
+@dataclass
+class DataIndex:
+    """The data repository in memory. Build it with `DataIndex.load(root)`."""
+
+    root: Path
+    people_file: PeopleFile
+    people_stamp: tuple[int, int]
+    files: dict[str, _FileState] = field(default_factory=dict)
+    items: dict[str, Item] = field(default_factory=dict)
+    on_item: dict[str, list[Occurrence]] = field(default_factory=dict)
+    by_pid: dict[str, list[Occurrence]] = field(default_factory=lambda: defaultdict(list))
+    by_slug: dict[str, list[Occurrence]] = field(default_factory=lambda: defaultdict(list))
+    slug_ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    by_orcid: dict[str, str] = field(default_factory=dict)
+    _names: dict[tuple[str | None, str], Name] = field(default_factory=dict)
+    _bibkeys: dict[str, str] | None = None
+    _titles: dict[str, list[str]] | None = None
+
+    # ----------------------------------------------------------------- loading
+
+    @classmethod
+    def load(cls, root: Path | str) -> DataIndex:
+        """Read a data repository.
+
+        Parameters:
+            root: the folder that holds `data/xml/` and `data/yaml/people.yaml`.
+
+        Raises:
+            DataRootError: if either is missing.
+            PeopleFileError, XMLScanError: if a file is not in the Anthology's shape.
+        """
+        root = Path(root)
+        people_path = root / PEOPLE_YAML
+        if not (root / XML_DIR).is_dir() or not people_path.is_file():
+            raise DataRootError(f"{root} holds no {XML_DIR}/ and {PEOPLE_YAML}")
+        # Loading makes about a million small objects and no cycles: the cyclic
+        # collector would walk the growing heap again and again (a third of the time).
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            people_file = PeopleFile.parse(people_path.read_text("utf-8"))
+            index = cls(root, people_file, _stamp(people_path))
+            index._index_people()
+            for name in sorted(os.listdir(root / XML_DIR)):
+                if name.endswith(".xml"):
+                    index._read_collection(name[:-4])
+        finally:
+            if was_enabled:
+                gc.enable()
+        gc.freeze()  # what was loaded lives as long as the process: keep it out of later scans
+        return index
+
+    def refresh(self) -> set[str]:
+        """Re-read the files that changed on disk since they were read.
+
+        Returns:
+            The changed files, relative to the root.
+        """
+        changed: set[str] = set()
+        people_path = self.root / PEOPLE_YAML
+        if _stamp(people_path) != self.people_stamp:
+            self.people_file = PeopleFile.parse(people_path.read_text("utf-8"))
+            self.people_stamp = _stamp(people_path)
+            self._index_people()
+            changed.add(PEOPLE_YAML)
+        on_disk = {n[:-4] for n in os.listdir(self.root / XML_DIR) if n.endswith(".xml")}
+        for coll in sorted(set(self.files) | on_disk):
+            path = self.root / collection_file(coll)
+            if coll not in on_disk:
+                self._forget_collection(coll)
+                changed.add(collection_file(coll))
+            elif coll not in self.files or self.files[coll].stamp != _stamp(path):
+                self._forget_collection(coll)
+                self._read_collection(coll)
+                changed.add(collection_file(coll))
+        if changed:
+            self._bibkeys = self._titles = None
+        return changed
+
+    def _index_people(self) -> None:
+        self.slug_ids = defaultdict(set)
+        self.by_orcid = {}
+        for entry in self.people_file.entries.values():
+            for name in entry.names:
+                self.slug_ids[name.slug].add(entry.id)
+            if entry.orcid:
+                self.by_orcid[entry.orcid] = entry.id
+
+    def _read_collection(self, coll: str) -> None:
+        path = self.root / collection_file(coll)
+        stamp = _stamp(path)
+        scan = scan_collection(coll, path.read_text("utf-8"), self._names)
+        self.files[coll] = _FileState(stamp, scan)
+        for item in scan.items:
+            self.items[item.id] = item
+            self.on_item[item.id] = []
+        on_item, by_pid, by_slug = self.on_item, self.by_pid, self.by_slug
+        for occ in scan.occurrences:
+            on_item[occ.item].append(occ)
+            if occ.pid is not None:
+                by_pid[occ.pid].append(occ)
+            else:
+                by_slug[occ.name.slug].append(occ)
+
+    def _forget_collection(self, coll: str) -> None:
+        state = self.files.pop(coll, None)
+        if state is None:
+            return
+        for item in state.scan.items:
+            self.items.pop(item.id, None)
+            self.on_item.pop(item.id, None)
+        pids = {o.pid for o in state.scan.occurrences if o.pid is not None}
+        slugs = {o.name.slug for o in state.scan.occurrences if o.pid is None}
+        for pid in pids:
+            self.by_pid[pid] = [o for o in self.by_pid[pid] if o.collection != coll]
+        for slug in slugs:
+            self.by_slug[slug] = [o for o in self.by_slug[slug] if o.collection != coll]
+
+    # ------------------------------------------------------ PeopleView (now)
+
+    def entry(self, pid: str) -> PersonEntry | None:
+        """The people.yaml entry of a verified person, or None."""
+        return self.people_file.entries.get(pid)
+
+    def ids_for_slug(self, slug: str) -> Set[str]:
+        """The verified people having a name with this slug."""
+        return self.slug_ids.get(slug, _EMPTY)
+
+    # ------------------------------------------------------------- queries
+
+    @property
+    def people(self) -> dict[str, PersonEntry]:
+        """Every verified person by ID."""
+        return self.people_file.entries
+
+    def resolve(self, occ: Occurrence) -> str:
+        """The page an occurrence lands on now."""
+        return resolve_occurrence(occ.name, occ.pid, self)
+
+    def occurrences(self) -> Iterator[Occurrence]:
+        """Every author/editor occurrence, collection by collection."""
+        for state in self.files.values():
+            yield from state.scan.occurrences
+
+    def occurrences_for_slugs(self, slugs: Iterable[str]) -> list[Occurrence]:
+        """The occurrences without an explicit id whose name has one of these slugs."""
+        out: list[Occurrence] = []
+        for slug in set(slugs):
+            out.extend(self.by_slug.get(slug, ()))
+        return out
+
+    def page_occurrences(self, page_id: str) -> list[Occurrence]:
+        """Every occurrence that lands on a page (a verified ID or `slug/unverified`)."""
+        if is_unverified_page(page_id):
+            candidates = self.by_slug.get(page_slug(page_id), [])
+        else:
+            entry = self.entry(page_id)
+            explicit = list(self.by_pid.get(page_id, ()))
+            if entry is None:
+                return explicit
+            slugs = {n.slug for n in entry.names}
+            candidates = explicit + self.occurrences_for_slugs(slugs)
+        return [o for o in candidates if self.resolve(o) == page_id]
+
+    def page_exists(self, page_id: str) -> bool:
+        """True for a verified person, or an unverified page holding at least one paper."""
+        if is_unverified_page(page_id):
+            return bool(self.page_occurrences(page_id))
+        return page_id in self.people
+
+    def item(self, item_id: str) -> Item | None:
+        """A paper, front matter or volume by full ID."""
+        return self.items.get(item_id)
+
+    def title(self, item: Item) -> str:
+        """An item's title as plain text."""
+        return plain_text(item.title)
+
+    def by_bibkey(self, bibkey: str) -> str | None:
+        """The full ID of the paper with this bibkey."""
+        if self._bibkeys is None:
+            self._bibkeys = {i.bibkey: i.id for i in self.items.values() if i.bibkey}
+        return self._bibkeys.get(bibkey)
+
+    def by_title(self, title: str) -> list[str]:
+        """The full IDs of the papers whose title is this one (compared without case,
+        punctuation or markup)."""
+        if self._titles is None:
+            titles: dict[str, list[str]] = defaultdict(list)
+            for i in self.items.values():
+                if i.kind == "paper" and i.title:
+                    titles[title_key(plain_text(i.title))].append(i.id)
+            self._titles = titles
+        return list(self._titles.get(title_key(title), ()))
+
+
+_TITLE_NOISE = re.compile(r"[\W_]+")
+
+
+def title_key(title: str) -> str:
+    """A title reduced for comparison: lowercase words joined by single spaces."""
+    return _TITLE_NOISE.sub(" ", title.casefold()).strip()
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return (st.st_size, st.st_mtime_ns)

@@ -1,0 +1,53 @@
+"""What the command line, the bot and the page call: plan an issue, apply a plan."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.anthology.index import DataIndex
+from bot.engine.parse import parse_issue
+from bot.engine.plan import Plan, plan_request
+from bot.engine.request import validate_fix_request
+from bot.engine.textedit import write_files_atomically
+
+
+class StaleDataError(RuntimeError):
+    """The files changed on disk after the plan was made: plan again."""
+
+
+def plan_issue(index: DataIndex, issue: Mapping[str, Any], new_id: str | None = None) -> Plan:
+    """Parse a GitHub issue and plan its change against the data.
+
+    Parameters:
+        index: the data repository in memory; call `index.refresh()` first if the
+            files may have changed.
+        issue: the issue as GitHub's REST API or a webhook gives it.
+        new_id: an ID for a new person, instead of the generated one.
+
+    Returns:
+        The plan (see `Plan.to_json`).
+    """
+    request = parse_issue(issue)
+    validate_fix_request(request)
+    return plan_request(index, request, new_id=new_id)
+
+
+def apply_plan(index: DataIndex, plan: Plan) -> list[str]:
+    """Write a ready plan's files, all or none, and bring the index up to date.
+
+    Returns:
+        The files written, relative to the data repository's root.
+
+    Raises:
+        ValueError: if the plan is not ready.
+        StaleDataError: if a file changed since the plan read it (nothing written).
+    """
+    if plan.status != "ready":
+        raise ValueError(f"cannot apply a plan that is {plan.status}")
+    for path, change in plan.files.items():
+        if (index.root / path).read_text("utf-8") != change.old:
+            raise StaleDataError(f"{path} changed since the plan was made")
+    written = write_files_atomically(index.root, {p: c.new for p, c in plan.files.items()})
+    index.refresh()
+    return written

@@ -1,0 +1,186 @@
+"""Edits of whole lines in a text file, the unified diff they make, and writing
+files so that a crash never leaves one half-written.
+
+An edit replaces the characters `[start, end)` of the old text, where `start` is the
+beginning of a line and `end` the end of a line (before or after its newline), with
+new text. Keeping edits this small is what keeps a reviewer's diff small.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class TextEdit:
+    """Replace `old[start:end]` with `new`."""
+
+    start: int
+    end: int
+    new: str
+
+
+def apply_edits(old: str, edits: Sequence[TextEdit]) -> str:
+    """The text after the edits (which must not overlap).
+
+    Raises:
+        ValueError: if two edits overlap.
+    """
+    out: list[str] = []
+    pos = 0
+    for edit in sorted(edits):
+        if edit.start < pos:
+            raise ValueError(f"overlapping edits at {edit.start}")
+        out.append(old[pos : edit.start])
+        out.append(edit.new)
+        pos = edit.end
+    out.append(old[pos:])
+    return "".join(out)
+
+
+def refine_edits(old: str, edits: Sequence[TextEdit]) -> list[TextEdit]:
+    """Split edits of whole blocks of lines into edits of just the lines that differ
+    (a changed people.yaml entry then shows only its changed lines in the diff).
+    The text the edits make stays the same."""
+    out: list[TextEdit] = []
+    for edit in edits:
+        span = old[edit.start : edit.end]
+        whole_lines = (edit.start == 0 or old[edit.start - 1] == "\n") and span.endswith("\n")
+        if not (whole_lines and edit.new.endswith("\n") and span):
+            out.append(edit)
+            continue
+        a = span.splitlines(keepends=True)
+        b = edit.new.splitlines(keepends=True)
+        offsets = [edit.start]
+        for line in a:
+            offsets.append(offsets[-1] + len(line))
+        matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op != "equal":
+                out.append(TextEdit(offsets[i1], offsets[i2], "".join(b[j1:j2])))
+    return sorted(out)
+
+
+def unified_diff(path: str, old: str, edits: Sequence[TextEdit], context: int = 3) -> str:
+    """The unified diff (`git diff` style, `a/` and `b/` prefixes) of the edits.
+
+    Computed from the edits themselves, not by comparing the two texts, so it costs
+    time in the size of the change, not of the file.
+    """
+    if not edits:
+        return ""
+    old_lines = old.splitlines(keepends=True)
+    # (first old line, number of old lines, new lines) for every edit
+    changes: list[tuple[int, int, list[str]]] = []
+    for edit in sorted(edits):
+        first = old.count("\n", 0, edit.start)
+        span = old[edit.start : edit.end]
+        if edit.end < len(old) and not span.endswith("\n") and old[edit.end] == "\n":
+            span += "\n"  # an edit ending before its newline still replaces the whole line
+            new_text = edit.new + "\n"
+        else:
+            new_text = edit.new
+        count = span.count("\n") + (0 if span.endswith("\n") or not span else 1)
+        changes.append((first, count, new_text.splitlines(keepends=True)))
+    hunks: list[list[tuple[int, int, list[str]]]] = []
+    for change in changes:
+        if hunks:
+            last_first, last_count, _ = hunks[-1][-1]
+            if change[0] - (last_first + last_count) <= 2 * context:
+                hunks[-1].append(change)
+                continue
+        hunks.append([change])
+    out = [f"--- a/{path}\n", f"+++ b/{path}\n"]
+    shift = 0  # new line number minus old line number before the current hunk
+    for hunk in hunks:
+        start = max(0, hunk[0][0] - context)
+        stop = min(len(old_lines), hunk[-1][0] + hunk[-1][1] + context)
+        body: list[str] = []
+        pos = start
+        new_count = 0
+        for first, count, new_lines in hunk:
+            for line in old_lines[pos:first]:
+                body.append(" " + line)
+                new_count += 1
+            for line in old_lines[first : first + count]:
+                body.append("-" + line)
+            for line in new_lines:
+                body.append("+" + line)
+                new_count += 1
+            pos = first + count
+        for line in old_lines[pos:stop]:
+            body.append(" " + line)
+            new_count += 1
+        old_count = stop - start
+        out.append(
+            f"@@ -{_range(start, old_count)} +{_range(start + shift, new_count)} @@\n"
+        )
+        out.extend(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in body)
+        shift += new_count - old_count
+    return "".join(out)
+
+
+def _range(start: int, count: int) -> str:
+    if count == 0:
+        return f"{start},0"
+    return f"{start + 1}" if count == 1 else f"{start + 1},{count}"
+
+
+def write_files_atomically(root: Path, contents: Mapping[str, str]) -> list[str]:
+    """Write several files so that none is ever half-written.
+
+    Every new text goes to a temporary file beside its target and is flushed to
+    disk first; only then are they renamed over the targets, one by one (a rename is
+    atomic). If writing any temporary file fails, no target is touched.
+
+    Parameters:
+        root: the data repository.
+        contents: new texts by path relative to `root`.
+
+    Returns:
+        The paths written, sorted.
+
+    Raises:
+        OSError: if a file cannot be written (then nothing was replaced).
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for rel in sorted(contents):
+            target = root / rel
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            staged.append((tmp, target))
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                f.write(contents[rel])
+                f.flush()
+                os.fsync(f.fileno())
+            if target.exists():
+                os.chmod(tmp, target.stat().st_mode & 0o777)
+    except BaseException:
+        for tmp, _ in staged:
+            _remove_quietly(tmp)
+        raise
+    for tmp, target in staged:
+        os.replace(tmp, target)
+    _fsync_dirs({target.parent for _, target in staged})
+    return sorted(contents)
+
+
+def _remove_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _fsync_dirs(dirs: Iterable[Path]) -> None:
+    for d in dirs:
+        fd = os.open(d, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
