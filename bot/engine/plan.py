@@ -493,10 +493,12 @@ def _mend(
             return pinned
         for occ, before, after, want in wrong:
             if occ in requested or is_unverified_page(want):
-                # Taken by slug matching from an unverified page: stop the taker matching.
+                # Taken by slug matching from an unverified page: stop the taker matching
+                # (its own papers then get explicit ids in the next round).
                 taker = changes.get(after) if not is_unverified_page(after) else None
-                if occ.pid is None and taker is not None and not taker.disable_name_matching:
-                    changes[after] = replace(taker, disable_name_matching=True)
+                if occ.pid is None and taker is not None:
+                    if not taker.disable_name_matching:
+                        changes[after] = replace(taker, disable_name_matching=True)
                     continue
                 plan.other_changed += 1
                 continue

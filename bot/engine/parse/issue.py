@@ -1,0 +1,299 @@
+"""From a GitHub issue to a FixRequest: recognise the form, read each field, gather
+the warnings. Pure: no I/O, no data; and it never raises, because the bot must
+answer every issue, however it is written.
+
+Which section feeds which FixRequest field (ours / the Anthology's 2026 and 2024-2025
+forms / free text):
+
+- pages: `Author page` / `Author Pages` (or `Author Pages in the Anthology`), else
+  page URLs in the prose / page URLs anywhere.
+- papers: `Papers` and paper links put in `Author page` / paper links put in
+  `Author Pages`, then `Your papers` (2024), then URLs, IDs and bibkeys in
+  `Supporting Information` / URLs, IDs and bibkeys anywhere.
+- target: `Assign them to` / unset (the engine decides from kinds, pages, ORCID iD
+  and the data) / unset.
+- kinds: none (our form has no kind boxes) / the ticked boxes of
+  `Type of Author Metadata Correction` / none.
+- orcid: `ORCID iD` / `Author ORCID` / an iD anywhere.
+- degree: `Institution of highest (anticipated) degree` on every form / none.
+- preferred_name: `Preferred name` / `Preferred author name` / none.
+- notes: `Notes` / `Supporting Information` (plus the OpenReview URL and the name in
+  another script) / the body.
+
+When the body names no page, the page in the title is used; when the ORCID field has
+no iD, one in the title or the prose is used; both with a warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.engine.parse.degree import read_degree
+from bot.engine.parse.forms import FieldName, FormFields, collect_fields, recognise_form
+from bot.engine.parse.kinds import read_checkboxes, read_kinds
+from bot.engine.parse.markdown import (
+    is_empty_answer,
+    normalise_text,
+    remove_placeholders,
+    strip_html_comments,
+)
+from bot.engine.parse.orcids import OrcidReading, read_orcid_field, read_orcid_in_text
+from bot.engine.parse.pages import (
+    dedupe_pages,
+    find_pages,
+    pages_in_title,
+    read_pages_field,
+    reconcile_title,
+)
+from bot.engine.parse.papers import dedupe_papers, find_paper_refs, read_paper_list
+from bot.engine.parse.preferred_name import read_preferred_name
+from bot.engine.parse.sections import split_sections
+from bot.engine.parse.target import read_target
+from bot.engine.request import FixRequest, FormName, Kind, Notice, PageRef, Target
+
+# Sections of the Anthology's forms that FixRequest has no field for; they are kept
+# in the notes, under their heading, for the maintainer.
+_EXTRA_NOTES: tuple[tuple[FieldName, str], ...] = (
+    ("openreview", "OpenReview profile page URL"),
+    ("script-name", "Author name in another script"),
+)
+
+
+def _issue_text(issue: object) -> tuple[str, str, list[str], list[Notice]]:
+    """The title, body and label names of an issue, whatever shape it arrives in.
+
+    Parameters:
+        issue: GitHub's issue JSON as a mapping (anything else is read as empty).
+
+    Returns:
+        (title, body, labels, notices): texts with `\\n` line endings and no HTML
+        comments; notices `body-not-text` (the body was not a string) and
+        `body-empty`.
+    """
+    notices: list[Notice] = []
+    fields: Mapping[Any, Any] = issue if isinstance(issue, Mapping) else {}
+    title = fields.get("title")
+    title = normalise_text(title) if isinstance(title, str) else ""
+    raw_body = fields.get("body")
+    if isinstance(raw_body, bytes | bytearray):
+        raw_body = bytes(raw_body).decode("utf-8", errors="replace")
+    if raw_body is not None and not isinstance(raw_body, str):
+        notices.append(Notice("body-not-text", "The issue's text could not be read as text."))
+        raw_body = ""
+    body = strip_html_comments(normalise_text(raw_body or ""))
+    if not body.strip():
+        notices.append(
+            Notice(
+                "body-empty",
+                "The issue has no text: please fill in the form (the author page, the "
+                "papers, your ORCID iD and your institution).",
+            )
+        )
+    labels: list[str] = []
+    raw_labels = fields.get("labels")
+    if isinstance(raw_labels, Sequence) and not isinstance(raw_labels, str):
+        for label in raw_labels:
+            name = label.get("name") if isinstance(label, Mapping) else label
+            if isinstance(name, str):
+                labels.append(name)
+    return " ".join(title.split()), body, labels, notices
+
+
+def _orcid(title: str, field_text: str | None, prose: Sequence[tuple[str, str]]) -> OrcidReading:
+    """The ORCID field's iD; failing that, one from the title or the prose."""
+    reading = read_orcid_field(field_text)
+    if reading.found:
+        return reading
+    fallback = read_orcid_in_text([("title", title), *prose])
+    return fallback if fallback.found else reading
+
+
+def _confirm_notices(text: str | None) -> list[Notice]:
+    """`not-confirmed` when a confirmation box is left unticked."""
+    boxes = read_checkboxes(text or "")
+    unticked = [box.label for box in boxes if not box.checked]
+    if not unticked:
+        return []
+    return [
+        Notice(
+            "not-confirmed",
+            "A confirmation is not ticked: \u201c"
+            + unticked[0]
+            + "\u201d. Please check it holds and tick it.",
+        )
+    ]
+
+
+def _anthology_prose(fields: FormFields) -> str:
+    """Supporting Information and any text under headings no form has: where the
+    Anthology's forms leave people to write their papers."""
+    parts: list[str] = []
+    support = fields.get("notes")
+    if support is not None and not is_empty_answer(support):
+        parts.append(support.strip())
+    parts.extend(text.strip() for text in fields.extra if text.strip())
+    return "\n\n".join(parts)
+
+
+def _anthology_notes(fields: FormFields) -> str:
+    """The prose, then the sections FixRequest has no field for, under their heading."""
+    parts = [_anthology_prose(fields)] if _anthology_prose(fields) else []
+    for name, heading in _EXTRA_NOTES:
+        text = fields.get(name)
+        if text is not None:
+            value = remove_placeholders(text).strip()
+            if value and not is_empty_answer(value):
+                parts.append(f"{heading}: {value}")
+    return "\n\n".join(parts)
+
+
+def _with_pages_in_prose(
+    pages: tuple[PageRef, ...], prose: str, merge: bool, notices: list[Notice]
+) -> tuple[PageRef, ...]:
+    """Add the author-page links of the prose to the pages of the field.
+
+    A merge names every page that is the person, and people often put the second
+    one in the prose; so does anyone who leaves the field empty. Otherwise a page
+    in the prose is left out: it is as likely to be someone else's ("not the Jin Liu
+    at https://...") and a verification must name one page only.
+    """
+    if pages and not merge:
+        return pages
+    found = [page for page in find_pages(prose) if page.id not in {p.id for p in pages}]
+    if not found:
+        return pages
+    used = dedupe_pages(found)
+    listed = ", ".join(page.id for page in used)
+    notices.append(
+        Notice(
+            "page-from-text",
+            f"I also took the author page link in the text ({listed})."
+            if pages
+            else f"The \u201cAuthor Pages\u201d field gives no page, so I used the page "
+            f"link in the text ({listed}).",
+        )
+    )
+    return pages + used
+
+
+def _read_form(form: FormName, title: str, fields: FormFields, notices: list[Notice]) -> FixRequest:
+    """Read the fields of a recognised form (ours or the Anthology's)."""
+    ours = form == "authorbot"
+    pages_label = "Author page" if ours else "Author Pages"
+    pages_read = read_pages_field(fields.get("pages"), pages_label)
+    notices.extend(pages_read.notices)
+
+    listed, paper_notices = read_paper_list(fields.get("papers"))
+    notices.extend(paper_notices)
+    notes = (fields.get("notes") or "").strip() if ours else _anthology_notes(fields)
+    if ours and is_empty_answer(notes):
+        notes = ""
+    # Our form asks for papers in their own field; the Anthology's forms leave them
+    # to the prose of Supporting Information.
+    prose = "" if ours else _anthology_prose(fields)
+    papers = dedupe_papers([*pages_read.papers, *listed, *find_paper_refs(prose)])
+
+    kinds: tuple[Kind, ...] = ()
+    kind_notices: list[Notice] = []
+    if not ours:
+        kinds, kind_notices = read_kinds(fields.get("kinds"))
+    pages = _with_pages_in_prose(pages_read.pages, prose, "merge" in kinds, notices)
+    pages, title_notices = reconcile_title(pages, pages_in_title(title))
+    notices.extend(title_notices)
+
+    where = "notes" if ours else "supporting information"
+    orcid = _orcid(title, fields.get("orcid"), [(where, notes)] if notes else [])
+    notices.extend(orcid.notices)
+
+    degree, degree_notices = read_degree(fields.get("degree"))
+    notices.extend(degree_notices)
+
+    target = Target()
+    if ours:
+        target, target_notices = read_target(fields.get("target"))
+        notices.extend(target_notices)
+    notices.extend(kind_notices)
+
+    name, name_notices = read_preferred_name(fields.get("name"))
+    notices.extend(name_notices)
+    notices.extend(_confirm_notices(fields.get("confirm")))
+
+    return FixRequest(
+        form=form,
+        kinds=kinds,
+        pages=pages,
+        papers=papers,
+        target=target,
+        orcid=orcid.orcid,
+        orcid_raw=orcid.raw,
+        degree=degree,
+        preferred_name=name,
+        notes=notes,
+        warnings=tuple(notices),
+    )
+
+
+def _read_free_text(title: str, body: str, notices: list[Notice]) -> FixRequest:
+    """Read an issue that uses no known form: what can be found without guessing
+    (page and paper links, Anthology IDs, bibkeys, an ORCID iD)."""
+    if body.strip():
+        notices.append(
+            Notice(
+                "form-unrecognised",
+                "This issue does not use the author-page form, so I read only the links, "
+                "IDs and ORCID iD in its text. Filing it with the form makes sure nothing "
+                "is missed.",
+            )
+        )
+    pages, title_notices = reconcile_title(dedupe_pages(find_pages(body)), pages_in_title(title))
+    notices.extend(title_notices)
+    papers = dedupe_papers([*find_paper_refs(title), *find_paper_refs(body)])
+    orcid = read_orcid_in_text([("title", title), ("issue", body)], from_elsewhere=False)
+    notices.extend(orcid.notices)
+    return FixRequest(
+        form="free-text",
+        pages=pages,
+        papers=papers,
+        orcid=orcid.orcid,
+        orcid_raw=orcid.raw,
+        notes=body.strip(),
+        warnings=tuple(notices),
+    )
+
+
+def _parse(issue: object) -> FixRequest:
+    """parse_issue without its safety net."""
+    title, body, labels, notices = _issue_text(issue)
+    sections = split_sections(body)
+    form = recognise_form(title, labels, sections)
+    if form == "free-text":
+        return _read_free_text(title, body, notices)
+    return _read_form(form, title, collect_fields(sections), notices)
+
+
+def parse_issue(issue: Mapping[str, Any]) -> FixRequest:
+    """Read what an issue asks for.
+
+    Parameters:
+        issue: GitHub's issue JSON (`number`, `title`, `body`, `labels[].name`,
+            `user.login`); any shape is accepted, a missing or non-text body too.
+
+    Returns:
+        The FixRequest, always valid against `schemas/fix-request.schema.json`, with
+        `warnings` for the person who filed. Papers given by bibkey or title are
+        returned as such: looking them up is the engine's work.
+    """
+    try:
+        return _parse(issue)
+    except Exception:  # the bot must answer every issue; this is a bug to report
+        return FixRequest(
+            form="free-text",
+            warnings=(
+                Notice(
+                    "parse-failed",
+                    "I could not read this issue (a fault in authorbot, not in your "
+                    "text): a maintainer will look at it.",
+                ),
+            ),
+        )

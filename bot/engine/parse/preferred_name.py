@@ -1,0 +1,107 @@
+"""The preferred name, split into given names (`first`) and family name (`last`) the
+Anthology's way.
+
+The rule, in order:
+1. `Family, Given` (one comma): the part before the comma is the family name
+   ("Wang, MingWen" -> first "MingWen", last "Wang").
+2. One word written in capitals among words that are not ("WANG Mingwen",
+   "Mingwen WANG"): the capitalised word is the family name, as the convention of
+   writing the family name in capitals says; it is kept as written ("WANG"), since
+   the parser does not change spellings.
+3. Otherwise given names come first, as our form asks: the last word is the family
+   name, together with the lower-case particles before it ("Jan van der Berg" ->
+   first "Jan", last "van der Berg").
+4. A single word is a family name alone (first None).
+Text in parentheses (often the name in another script), titles ("Dr.", "Prof.")
+and degrees (", PhD") are left out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.engine.parse.markdown import collapse_spaces, is_empty_answer, meaningful_lines, quote
+from bot.engine.request import NameValue, Notice
+
+_PARENTHESES = re.compile(r"\s*[(\uff08][^()\uff08\uff09]*[)\uff09]")
+_PARTICLES = frozenset(
+    {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du"}
+    | {"la", "le", "bin", "binti", "ibn", "al", "el", "ter", "ten", "zu"}
+)
+_MAX_WORDS = 8
+# Titles and degrees around a name are not part of it ("Dr. Jin Liu", "Jin Liu, PhD").
+_HONORIFIC = re.compile(r"^(?:dr|prof|professor|mr|mrs|ms|miss)\.?\s+", re.IGNORECASE)
+_DEGREE_SUFFIX = re.compile(r"[,\s]+(?:ph\.?\s?d|m\.?\s?sc|m\.?d)\.?$", re.IGNORECASE)
+
+
+def _is_capitalised(word: str) -> bool:
+    """True for a word in capitals ("WANG"; two letters at least, so "A." is not)."""
+    letters = [ch for ch in word if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+def split_name(text: str) -> NameValue | None:
+    """Split a written name into first and last (see the module's rule).
+
+    Parameters:
+        text: one name, e.g. "MingWen Wang", "Wang, MingWen", "WANG Mingwen".
+
+    Returns:
+        The name, or None when nothing name-like is left.
+    """
+    value = collapse_spaces(_PARENTHESES.sub("", text)).strip(" ,;")
+    value = _DEGREE_SUFFIX.sub("", _HONORIFIC.sub("", value)).strip(" ,;")
+    if not value:
+        return None
+    if value.count(",") == 1:
+        family, given = (collapse_spaces(part) for part in value.split(","))
+        if family and given:
+            return NameValue(given, family)
+        value = family or given
+    words = value.replace(",", " ").split()
+    if not words:
+        return None
+    if len(words) == 1:
+        return NameValue(None, words[0])
+    capitalised = [i for i, word in enumerate(words) if _is_capitalised(word)]
+    if len(capitalised) == 1:
+        family_at = capitalised[0]
+        given_words = words[:family_at] + words[family_at + 1 :]
+        return NameValue(" ".join(given_words), words[family_at])
+    start = len(words) - 1
+    while start > 1 and words[start - 1].lower() in _PARTICLES:
+        start -= 1
+    return NameValue(" ".join(words[:start]), " ".join(words[start:]))
+
+
+def read_preferred_name(text: str | None) -> tuple[NameValue | None, list[Notice]]:
+    """Read the preferred-name field.
+
+    Parameters:
+        text: the field's text, or None when the body has no such section.
+
+    Returns:
+        The name (None when empty), and `name-unreadable` when the field holds
+        something that is not a name (a URL, an e-mail address, a sentence).
+    """
+    if text is None or is_empty_answer(text):
+        return None, []
+    lines = meaningful_lines(text)
+    if not lines:
+        return None, []
+    line = lines[0]
+    if "://" in line or "@" in line or any(ch.isdigit() for ch in line):
+        name = None
+    elif len(line.split()) > _MAX_WORDS:
+        name = None
+    else:
+        name = split_name(line)
+    if name is None:
+        return None, [
+            Notice(
+                "name-unreadable",
+                f"I could not read a name in {quote(text.strip())}: please write the "
+                "name only, given names first (e.g. Jin Liu).",
+            )
+        ]
+    return name, []
