@@ -38,8 +38,12 @@ def _parser() -> argparse.ArgumentParser:
         ("apply", "change the data as an issue asks", _run_apply),
     ):
         p = sub.add_parser(name, help=helptext, description=helptext)
-        p.add_argument("data_dir", metavar="DATA_DIR", help="the folder holding data/xml and data/yaml")
-        p.add_argument("issue", metavar="ISSUE_JSON", help="the issue as GitHub's API gives it ('-': stdin)")
+        p.add_argument(
+            "data_dir", metavar="DATA_DIR", help="the folder holding data/xml and data/yaml"
+        )
+        p.add_argument(
+            "issue", metavar="ISSUE_JSON", help="the issue as GitHub's API gives it ('-': stdin)"
+        )
         p.add_argument("--json", action="store_true", help="print one JSON object")
         p.add_argument("--id", dest="new_id", metavar="NEW_ID", help="the ID for a new person")
         p.set_defaults(run=run)

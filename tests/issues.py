@@ -9,8 +9,14 @@ from bot.engine.parse import OUR_FORM_PATH, render_issue_form_body
 
 _BOXES = (
     ("verify", "Verification: The author wishes to add an ORCID iD to their author page."),
-    ("split", "Split/disambiguate: The author page includes papers from two or more different people."),
-    ("merge", "Merge profiles: A single author has multiple profiles with different spellings or variants of their name."),
+    (
+        "split",
+        "Split/disambiguate: The author page includes papers from two or more different people.",
+    ),
+    (
+        "merge",
+        "Merge profiles: A single author has multiple profiles with different spellings or variants of their name.",
+    ),
     ("name-change", "Name change: This author has permanently changed their name."),
 )
 
@@ -38,7 +44,9 @@ def our_issue(
             "confirm": True,
         },
     )
-    return _issue(number, f"Fix paper assignments: {page}", body, ["authorbot", "fix-paper-assignments"])
+    return _issue(
+        number, f"Fix paper assignments: {page}", body, ["authorbot", "fix-paper-assignments"]
+    )
 
 
 def anthology_issue(
@@ -66,7 +74,9 @@ def anthology_issue(
         + f"\n\n### Preferred author name\n\n{value(name)}"
         + "\n\n### OpenReview profile page URL\n\n_No response_"
     )
-    return _issue(number, f"Author Page: {pages[0] if pages else ''}", body, ["correction", "author-page"])
+    return _issue(
+        number, f"Author Page: {pages[0] if pages else ''}", body, ["correction", "author-page"]
+    )
 
 
 def _issue(number: int, title: str, body: str, labels: list[str]) -> dict[str, Any]:

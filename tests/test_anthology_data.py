@@ -34,11 +34,15 @@ def test_unusual_entries_are_read_by_pyyaml_and_written_back_unchanged():
     text = (
         "a-jr:\n  names:\n  - {first: Arnaldo, last: 'Candido, Jr.'}\n"
         "govind:\n  names:\n  - {first: '', last: Govind}\n"
-        "long-degree:\n  degree: " + "A very long institution name " * 4 + "\n  names:\n  - {first: L, last: D}\n"
+        "long-degree:\n  degree: "
+        + "A very long institution name " * 4
+        + "\n  names:\n  - {first: L, last: D}\n"
     )
-    text = dump_entries(PeopleFile.parse(dump_entries(
-        entry_from_mapping(k, v) for k, v in yaml.safe_load(text).items()
-    )).entries.values())
+    text = dump_entries(
+        PeopleFile.parse(
+            dump_entries(entry_from_mapping(k, v) for k, v in yaml.safe_load(text).items())
+        ).entries.values()
+    )
     people = PeopleFile.parse(text)
     assert people.entries["a-jr"].names == (Name("Arnaldo", "Candido, Jr."),)
     assert people.entries["govind"].names == (Name(None, "Govind"),)
@@ -54,7 +58,11 @@ def test_a_change_touches_only_its_entry():
     new = people.render({"dong-yu": changed, "aaron-maladry": None})
     old_lines, new_lines = text.splitlines(), new.splitlines()
     gone = set(old_lines) - set(new_lines)
-    assert gone == {"aaron-maladry:", "  - {first: Aaron, last: Maladry}", "  orcid: 0000-0003-2857-5132"}
+    assert gone == {
+        "aaron-maladry:",
+        "  - {first: Aaron, last: Maladry}",
+        "  orcid: 0000-0003-2857-5132",
+    }
     assert set(new_lines) - set(old_lines) == {"  degree: Somewhere"}
     assert yaml.safe_load(new)["dong-yu"]["degree"] == "Somewhere"
 
@@ -72,7 +80,9 @@ def test_occurrence_spans_are_the_element_lines(sample_index: DataIndex):
     texts = {}
     for occ in sample_index.occurrences():
         if occ.collection not in texts:
-            texts[occ.collection] = (SAMPLE_ROOT / "data" / "xml" / f"{occ.collection}.xml").read_text("utf-8")
+            texts[occ.collection] = (
+                SAMPLE_ROOT / "data" / "xml" / f"{occ.collection}.xml"
+            ).read_text("utf-8")
         line = texts[occ.collection][occ.start : occ.end]
         tag = "editor" if occ.role != "author" else "author"
         assert line.strip().startswith(f"<{tag}") and line.endswith(f"</{tag}>"), line

@@ -15,7 +15,11 @@ from tests.issues import anthology_issue, our_issue
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, input=stdin, timeout=120
+        [sys.executable, "-m", "bot.cli", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
     )
 
 
@@ -27,7 +31,16 @@ def write_issue(tmp_path: Path, issue: dict) -> str:
 
 def test_plan_prints_table_and_diff_and_writes_nothing(data_copy, tmp_path):
     before = (data_copy / "data/yaml/people.yaml").read_text("utf-8")
-    issue = write_issue(tmp_path, our_issue("yang-liu/unverified", ["2024.ccl-1.3"], "new", "0000-0002-1234-5677", "Tsinghua University"))
+    issue = write_issue(
+        tmp_path,
+        our_issue(
+            "yang-liu/unverified",
+            ["2024.ccl-1.3"],
+            "new",
+            "0000-0002-1234-5677",
+            "Tsinghua University",
+        ),
+    )
     r = run("plan", str(data_copy), issue)
     assert r.returncode == 0, r.stderr
     assert "2024.ccl-1.3  Yang Liu" in r.stdout
@@ -37,16 +50,37 @@ def test_plan_prints_table_and_diff_and_writes_nothing(data_copy, tmp_path):
 
 
 def test_apply_json_has_the_contract_fields(data_copy, tmp_path):
-    issue = write_issue(tmp_path, our_issue("yang-liu/unverified", ["2024.ccl-1.3"], "new", "0000-0002-1234-5677", "Tsinghua University"))
+    issue = write_issue(
+        tmp_path,
+        our_issue(
+            "yang-liu/unverified",
+            ["2024.ccl-1.3"],
+            "new",
+            "0000-0002-1234-5677",
+            "Tsinghua University",
+        ),
+    )
     r = run("apply", str(data_copy), issue, "--json", "--id", "yang-liu-thu")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["status"] == "ready"
     assert out["target"]["id"] == "yang-liu-thu" and out["target"]["new"] is True
-    assert out["target"]["orcid"] == "0000-0002-1234-5677" and out["target"]["degree"] == "Tsinghua University"
+    assert (
+        out["target"]["orcid"] == "0000-0002-1234-5677"
+        and out["target"]["degree"] == "Tsinghua University"
+    )
     assert out["target"]["names"] == [{"first": "Yang", "last": "Liu"}]
-    assert out["moves"] == [{"paper": "2024.ccl-1.3", "role": "author", "position": 1, "name": "Yang Liu",
-                             "title": out["moves"][0]["title"], "from": "yang-liu/unverified", "to": "yang-liu-thu"}]
+    assert out["moves"] == [
+        {
+            "paper": "2024.ccl-1.3",
+            "role": "author",
+            "position": 1,
+            "name": "Yang Liu",
+            "title": out["moves"][0]["title"],
+            "from": "yang-liu/unverified",
+            "to": "yang-liu-thu",
+        }
+    ]
     assert out["problems"] == []
     assert out["files"] == ["data/xml/2024.ccl.xml", "data/yaml/people.yaml"]
     assert 'id="yang-liu-thu"' in (data_copy / "data/xml/2024.ccl.xml").read_text("utf-8")
@@ -56,7 +90,10 @@ def test_apply_json_has_the_contract_fields(data_copy, tmp_path):
 
 
 def test_refusal_exits_2_with_problems(data_copy, tmp_path):
-    issue = write_issue(tmp_path, anthology_issue(["valentin-barriere/unverified"], {"verify"}, "0000-0002-4345-7947", "X"))
+    issue = write_issue(
+        tmp_path,
+        anthology_issue(["valentin-barriere/unverified"], {"verify"}, "0000-0002-4345-7947", "X"),
+    )
     r = run("apply", str(data_copy), issue, "--json")
     assert r.returncode == 2
     out = json.loads(r.stdout)
@@ -81,8 +118,17 @@ def test_issue_from_stdin(data_copy):
 def test_every_corpus_case_passes_the_reference_judge():
     authorbot = Path(sys.executable).parent / "authorbot"
     r = subprocess.run(
-        [sys.executable, str(SHARED / "tools" / "check_cases.py"), str(CASES), str(MINI_ROOT), str(authorbot), sys.executable],
-        capture_output=True, text=True, timeout=900,
+        [
+            sys.executable,
+            str(SHARED / "tools" / "check_cases.py"),
+            str(CASES),
+            str(MINI_ROOT),
+            str(authorbot),
+            sys.executable,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.strip().splitlines()[-1] == "10/10 cases pass"

@@ -58,7 +58,10 @@ def assert_minimal_diff(root: Path) -> None:
 
 def test_verify_moves_every_paper_of_the_unverified_page(data_copy, before):
     issue = anthology_issue(
-        ["valentin-barriere/unverified"], {"verify"}, "https://orcid.org/0000-0002-4345-7946", "Télécom Paris"
+        ["valentin-barriere/unverified"],
+        {"verify"},
+        "https://orcid.org/0000-0002-4345-7946",
+        "Télécom Paris",
     )
     result, changed, people = apply_and_judge(data_copy, issue, before)
     assert changed == {
@@ -81,7 +84,11 @@ def test_split_part_of_a_page_to_a_new_person_disables_name_matching(data_copy, 
     # Moving one of four papers: the new verified Valentin Barriere would take the
     # other three by slug matching unless name matching is off.
     issue = our_issue(
-        "valentin-barriere/unverified", ["2024.wassa-1.30"], "new", "0000-0002-4345-7946", "Télécom Paris"
+        "valentin-barriere/unverified",
+        ["2024.wassa-1.30"],
+        "new",
+        "0000-0002-4345-7946",
+        "Télécom Paris",
     )
     result, changed, people = apply_and_judge(data_copy, issue, before)
     assert changed == {"2024.wassa-1.30|author|2": "valentin-barriere"}
@@ -90,7 +97,9 @@ def test_split_part_of_a_page_to_a_new_person_disables_name_matching(data_copy, 
 
 
 def test_split_to_an_existing_person(data_copy, before):
-    issue = our_issue("wei-wang/unverified", ["https://aclanthology.org/2024.wassa-1.45.pdf"], "wei-wang-8076")
+    issue = our_issue(
+        "wei-wang/unverified", ["https://aclanthology.org/2024.wassa-1.45.pdf"], "wei-wang-8076"
+    )
     result, changed, people = apply_and_judge(data_copy, issue, before)
     assert changed == {"2024.wassa-1.45|author|3": "wei-wang-8076"}
     assert result["target"] == {**result["target"], "id": "wei-wang-8076", "new": False}
@@ -98,27 +107,41 @@ def test_split_to_an_existing_person(data_copy, before):
 
 def test_split_to_a_new_person_when_the_slug_is_taken_uses_the_orcid(data_copy, before):
     issue = our_issue(
-        "yang-liu/unverified", ["2024.ccl-1.3", "2025.finnlp-2.26"], "new", "0000-0002-1234-5677", "Tsinghua University"
+        "yang-liu/unverified",
+        ["2024.ccl-1.3", "2025.finnlp-2.26"],
+        "new",
+        "0000-0002-1234-5677",
+        "Tsinghua University",
     )
     result, changed, people = apply_and_judge(data_copy, issue, before)
-    assert changed == {"2024.ccl-1.3|author|1": "yang-liu-5677", "2025.finnlp-2.26|author|1": "yang-liu-5677"}
+    assert changed == {
+        "2024.ccl-1.3|author|1": "yang-liu-5677",
+        "2025.finnlp-2.26|author|1": "yang-liu-5677",
+    }
     assert people["yang-liu-5677"]["orcid"] == "0000-0002-1234-5677"
     assert result["target"]["id"] == "yang-liu-5677"
 
 
 def test_the_caller_may_choose_the_new_id(data_copy, before):
-    issue = our_issue("yang-liu/unverified", ["2024.ccl-1.3"], "new", "0000-0002-1234-5677", "Tsinghua University")
+    issue = our_issue(
+        "yang-liu/unverified", ["2024.ccl-1.3"], "new", "0000-0002-1234-5677", "Tsinghua University"
+    )
     result, changed, _ = apply_and_judge(data_copy, issue, before, new_id="yang-liu-tsinghua")
     assert changed == {"2024.ccl-1.3|author|1": "yang-liu-tsinghua"}
 
 
-def test_split_from_a_name_matched_person_pins_the_papers_that_stay(data_copy, before, sample_index):
+def test_split_from_a_name_matched_person_pins_the_papers_that_stay(
+    data_copy, before, sample_index
+):
     # dong-yu holds most of its papers by slug matching only; a second verified
     # Dong Yu makes that slug ambiguous, so they get explicit ids to stay.
     stay = [o.key for o in sample_index.page_occurrences("dong-yu") if o.pid is None]
     stay.remove("2024.ccl-1.75|author|4")
     issue = anthology_issue(
-        ["dong-yu"], {"verify", "split"}, "0000-0001-5555-8886", "Peking University",
+        ["dong-yu"],
+        {"verify", "split"},
+        "0000-0001-5555-8886",
+        "Peking University",
         info="Only https://aclanthology.org/2024.ccl-1.75/ is mine.",
     )
     result, changed, people = apply_and_judge(data_copy, issue, before)
@@ -129,7 +152,10 @@ def test_split_from_a_name_matched_person_pins_the_papers_that_stay(data_copy, b
 
 def test_a_paper_whose_orcid_is_someone_elses_is_refused(data_copy):
     issue = anthology_issue(
-        ["yue-chen"], {"verify", "split"}, "0000-0001-5555-8886", "Peking University",
+        ["yue-chen"],
+        {"verify", "split"},
+        "0000-0001-5555-8886",
+        "Peking University",
         info="Only https://aclanthology.org/2022.wassa-1.21/ is mine.",
     )
     plan = plan_issue(DataIndex.load(data_copy), issue)
@@ -141,7 +167,10 @@ def test_a_paper_whose_orcid_is_someone_elses_is_refused(data_copy):
 
 def test_merge_unverified_into_verified_adds_the_variant_name(data_copy, before):
     issue = anthology_issue(
-        ["kehai-chen", "chen-kehai/unverified"], {"merge"}, "0000-0002-4346-7618", "Harbin Institute of Technology"
+        ["kehai-chen", "chen-kehai/unverified"],
+        {"merge"},
+        "0000-0002-4346-7618",
+        "Harbin Institute of Technology",
     )
     result, changed, people = apply_and_judge(data_copy, issue, before)
     assert changed == {"2020.autosimtrans-1.2|author|1": "kehai-chen"}
@@ -170,7 +199,9 @@ def test_merge_verified_into_verified_with_orcid(data_copy, before):
     ict = replace(people_file.entries["yang-liu-ict"], orcid="0000-0003-4444-1230")
     path.write_text(people_file.render({"yang-liu-ict": ict}), "utf-8")
     base = snapshot(data_copy)
-    issue = anthology_issue(["yang-liu-ict", "yang-liu-icsi"], {"merge"}, "0000-0003-4444-1230", info="Both are me.")
+    issue = anthology_issue(
+        ["yang-liu-ict", "yang-liu-icsi"], {"merge"}, "0000-0003-4444-1230", info="Both are me."
+    )
     index = DataIndex.load(data_copy)
     plan = plan_issue(index, issue)
     assert plan.status == "ready", plan.problems
@@ -198,8 +229,54 @@ def test_name_change_sets_the_canonical_name_and_moves_nothing(data_copy, before
 
 def test_preferred_name_family_name_first_becomes_the_canonical_name(data_copy, before):
     issue = anthology_issue(
-        ["valentin-barriere/unverified"], {"verify"}, "0000-0002-4345-7946", "Télécom Paris", name="Barrière, Valentin"
+        ["valentin-barriere/unverified"],
+        {"verify"},
+        "0000-0002-4345-7946",
+        "Télécom Paris",
+        name="Barrière, Valentin",
     )
     result, changed, people = apply_and_judge(data_copy, issue, before)
     assert people["valentin-barriere"]["names"] == ["Valentin Barrière", "Valentin Barriere"]
     assert len(changed) == 4
+
+
+def test_index_after_apply_equals_a_fresh_load(data_copy):
+    """apply_plan updates the index in place; it must equal reading the files again."""
+    index = DataIndex.load(data_copy)
+    for issue in (
+        our_issue(
+            "yang-liu/unverified",
+            ["2024.ccl-1.3", "2025.finnlp-2.26"],
+            "new",
+            "0000-0002-1234-5677",
+            "T U",
+        ),
+        anthology_issue(
+            ["dong-yu"],
+            {"verify", "split"},
+            "0000-0001-5555-8886",
+            "P U",
+            info="Only https://aclanthology.org/2024.ccl-1.75/ is mine.",
+        ),
+        anthology_issue(
+            ["kehai-chen", "chen-kehai/unverified"], {"merge"}, "0000-0002-4346-7618", "H"
+        ),
+    ):
+        plan = plan_issue(index, issue)
+        assert plan.status == "ready", plan.problems
+        apply_plan(index, plan)
+        fresh = DataIndex.load(data_copy)
+        assert index.people == fresh.people
+        assert index.people_file.spans == fresh.people_file.spans
+        assert {k: v for k, v in index.slug_ids.items() if v} == {
+            k: v for k, v in fresh.slug_ids.items() if v
+        }
+        assert index.by_orcid == fresh.by_orcid
+        ours = [(o.key, o.pid, o.orcid, o.start, o.end) for o in index.occurrences()]
+        theirs = [(o.key, o.pid, o.orcid, o.start, o.end) for o in fresh.occurrences()]
+        assert ours == theirs
+        for table in ("by_pid", "by_slug"):
+            mine = {k: sorted(o.key for o in v) for k, v in getattr(index, table).items() if v}
+            other = {k: sorted(o.key for o in v) for k, v in getattr(fresh, table).items() if v}
+            assert mine == other, table
+        assert index.refresh() == set()

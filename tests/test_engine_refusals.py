@@ -20,8 +20,12 @@ def messages(plan) -> str:
 
 
 def test_bad_checksum_names_the_orcid(sample_index: DataIndex):
-    plan = plan_issue(sample_index, anthology_issue(
-        ["valentin-barriere/unverified"], {"verify"}, "0000-0002-4345-7947", "Télécom Paris"))
+    plan = plan_issue(
+        sample_index,
+        anthology_issue(
+            ["valentin-barriere/unverified"], {"verify"}, "0000-0002-4345-7947", "Télécom Paris"
+        ),
+    )
     assert plan.status == "needs-info"
     assert "orcid-checksum" in codes(plan)
     assert "0000-0002-4345-7947" in messages(plan)
@@ -29,31 +33,51 @@ def test_bad_checksum_names_the_orcid(sample_index: DataIndex):
 
 
 def test_unknown_paper_is_named(sample_index: DataIndex):
-    plan = plan_issue(sample_index, our_issue(
-        "yang-liu/unverified", ["2024.ccl-1.3", "2024.ccl-9.1"], "new", "0000-0002-1234-5677", "X"))
+    plan = plan_issue(
+        sample_index,
+        our_issue(
+            "yang-liu/unverified",
+            ["2024.ccl-1.3", "2024.ccl-9.1"],
+            "new",
+            "0000-0002-1234-5677",
+            "X",
+        ),
+    )
     assert codes(plan) == ["unknown-paper"]
     assert "2024.ccl-9.1" in messages(plan)
 
 
 def test_orcid_of_another_person_names_that_person(sample_index: DataIndex):
-    plan = plan_issue(sample_index, anthology_issue(
-        ["valentin-barriere/unverified"], {"verify"}, "0000-0003-4924-3743", "Télécom Paris"))
+    plan = plan_issue(
+        sample_index,
+        anthology_issue(
+            ["valentin-barriere/unverified"], {"verify"}, "0000-0003-4924-3743", "Télécom Paris"
+        ),
+    )
     assert plan.status == "rejected"
     assert codes(plan) == ["orcid-owned"]
     assert "yue-chen" in messages(plan)
 
 
 def test_person_not_on_paper_lists_the_names_that_are(sample_index: DataIndex):
-    plan = plan_issue(sample_index, our_issue(
-        "yang-liu/unverified", ["2022.wassa-1.1"], "new", "0000-0002-1234-5677", "X"))
+    plan = plan_issue(
+        sample_index,
+        our_issue("yang-liu/unverified", ["2022.wassa-1.1"], "new", "0000-0002-1234-5677", "X"),
+    )
     assert codes(plan) == ["person-not-on-paper"]
     assert "Anna Khlyzova" in messages(plan) and "Roman Klinger (roman-klinger)" in messages(plan)
 
 
 def test_person_twice_on_a_paper_is_asked(sample_index: DataIndex):
-    pages = {sample_index.resolve(o) for o in sample_index.on_item["2025.finnlp-2.18"] if o.name.slug == "weijie-yang"}
+    pages = {
+        sample_index.resolve(o)
+        for o in sample_index.on_item["2025.finnlp-2.18"]
+        if o.name.slug == "weijie-yang"
+    }
     (page,) = pages
-    plan = plan_issue(sample_index, our_issue(page, ["2025.finnlp-2.18"], "new", "0000-0002-1234-5677", "X"))
+    plan = plan_issue(
+        sample_index, our_issue(page, ["2025.finnlp-2.18"], "new", "0000-0002-1234-5677", "X")
+    )
     assert codes(plan) == ["person-twice-on-paper"]
 
 
@@ -64,7 +88,9 @@ def test_new_person_needs_orcid_and_institution(sample_index: DataIndex):
 
 
 def test_unknown_target_and_unknown_page(sample_index: DataIndex):
-    plan = plan_issue(sample_index, our_issue("nobody-here/unverified", ["2024.ccl-1.3"], "no-such-person"))
+    plan = plan_issue(
+        sample_index, our_issue("nobody-here/unverified", ["2024.ccl-1.3"], "no-such-person")
+    )
     assert set(codes(plan)) == {"unknown-page", "unknown-target"}
 
 
@@ -87,8 +113,12 @@ def test_old_form_with_placeholders_needs_info(sample_index: DataIndex):
 
 def test_title_matching_one_paper_is_accepted_and_said(sample_index: DataIndex):
     title = sample_index.title(sample_index.items["2024.ccl-1.3"])
-    plan = plan_issue(sample_index, our_issue(
-        "yang-liu/unverified", [title], "new", "0000-0002-1234-5677", "Tsinghua University"))
+    plan = plan_issue(
+        sample_index,
+        our_issue(
+            "yang-liu/unverified", [title], "new", "0000-0002-1234-5677", "Tsinghua University"
+        ),
+    )
     assert plan.status == "ready", plan.problems
     assert [n.code for n in plan.notes] == ["paper-by-title"]
     assert [m.occurrence.item for m in plan.moves] == ["2024.ccl-1.3"]
@@ -96,8 +126,12 @@ def test_title_matching_one_paper_is_accepted_and_said(sample_index: DataIndex):
 
 def test_bibkey_is_looked_up(sample_index: DataIndex):
     bibkey = sample_index.items["2024.ccl-1.3"].bibkey
-    plan = plan_issue(sample_index, our_issue(
-        "yang-liu/unverified", [bibkey], "new", "0000-0002-1234-5677", "Tsinghua University"))
+    plan = plan_issue(
+        sample_index,
+        our_issue(
+            "yang-liu/unverified", [bibkey], "new", "0000-0002-1234-5677", "Tsinghua University"
+        ),
+    )
     assert plan.status == "ready", plan.problems
     assert [n.code for n in plan.notes] == ["paper-by-bibkey"]
 
@@ -111,14 +145,26 @@ def test_moving_to_the_person_already_there_is_nothing_to_do(sample_index: DataI
 @pytest.mark.parametrize(
     ("line", "pid", "expected"),
     [
-        ("      <author><first>A</first><last>B</last></author>", "a-b",
-         '      <author id="a-b"><first>A</first><last>B</last></author>'),
-        ('      <author id="x" orcid="0000-0002-1234-5677"><first>A</first><last>B</last></author>', "a-b",
-         '      <author id="a-b" orcid="0000-0002-1234-5677"><first>A</first><last>B</last></author>'),
-        ('      <author orcid="0000-0002-1234-5677" id="x"><first>A</first><last>B</last></author>', "a-b",
-         '      <author orcid="0000-0002-1234-5677" id="a-b"><first>A</first><last>B</last></author>'),
-        ('      <editor id="x" orcid="0000-0002-1234-5677"><first>A</first><last>B</last></editor>', None,
-         "      <editor><first>A</first><last>B</last></editor>"),
+        (
+            "      <author><first>A</first><last>B</last></author>",
+            "a-b",
+            '      <author id="a-b"><first>A</first><last>B</last></author>',
+        ),
+        (
+            '      <author id="x" orcid="0000-0002-1234-5677"><first>A</first><last>B</last></author>',
+            "a-b",
+            '      <author id="a-b" orcid="0000-0002-1234-5677"><first>A</first><last>B</last></author>',
+        ),
+        (
+            '      <author orcid="0000-0002-1234-5677" id="x"><first>A</first><last>B</last></author>',
+            "a-b",
+            '      <author orcid="0000-0002-1234-5677" id="a-b"><first>A</first><last>B</last></author>',
+        ),
+        (
+            '      <editor id="x" orcid="0000-0002-1234-5677"><first>A</first><last>B</last></editor>',
+            None,
+            "      <editor><first>A</first><last>B</last></editor>",
+        ),
     ],
 )
 def test_set_person_id_changes_only_the_attribute(line, pid, expected):

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.textedit import TextEdit, apply_edits, refine_edits, unified_diff, write_files_atomically
+from bot.engine.textedit import (
+    TextEdit,
+    apply_edits,
+    refine_edits,
+    unified_diff,
+    write_files_atomically,
+)
 
 
 def _random_edits(rng: random.Random, lines: list[str]) -> list[TextEdit]:
@@ -62,7 +68,9 @@ def test_atomic_write_replaces_all_files(tmp_path: Path):
     (tmp_path / "b.txt").write_text("old b")
     written = write_files_atomically(tmp_path, {"a.txt": "new a", "b.txt": "new b"})
     assert written == ["a.txt", "b.txt"]
-    assert (tmp_path / "a.txt").read_text() == "new a" and (tmp_path / "b.txt").read_text() == "new b"
+    assert (tmp_path / "a.txt").read_text() == "new a" and (
+        tmp_path / "b.txt"
+    ).read_text() == "new b"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
 
 
@@ -81,5 +89,7 @@ def test_a_failure_while_writing_leaves_every_file_as_it_was(tmp_path: Path, mon
     monkeypatch.setattr(os, "fsync", failing_fsync)
     with pytest.raises(OSError):
         write_files_atomically(tmp_path, {"a.txt": "new a", "b.txt": "new b"})
-    assert (tmp_path / "a.txt").read_text() == "old a" and (tmp_path / "b.txt").read_text() == "old b"
+    assert (tmp_path / "a.txt").read_text() == "old a" and (
+        tmp_path / "b.txt"
+    ).read_text() == "old b"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]

@@ -13,7 +13,7 @@ import gc
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Set
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +21,14 @@ from bot.anthology.ids import collection_file
 from bot.anthology.names import Name
 from bot.anthology.people import PEOPLE_YAML, PeopleFile, PersonEntry
 from bot.anthology.resolve import is_unverified_page, page_slug, resolve_occurrence
-from bot.anthology.xmlscan import CollectionScan, Item, Occurrence, plain_text, scan_collection
+from bot.anthology.xmlscan import (
+    CollectionScan,
+    Item,
+    Occurrence,
+    plain_text,
+    scan_collection,
+    start_tag_attributes,
+)
 
 XML_DIR = "data/xml"
 _EMPTY: frozenset[str] = frozenset()
@@ -120,10 +127,85 @@ class DataIndex:
         self.slug_ids = defaultdict(set)
         self.by_orcid = {}
         for entry in self.people_file.entries.values():
-            for name in entry.names:
-                self.slug_ids[name.slug].add(entry.id)
-            if entry.orcid:
-                self.by_orcid[entry.orcid] = entry.id
+            self._add_person(entry)
+
+    def _add_person(self, entry: PersonEntry) -> None:
+        for name in entry.names:
+            self.slug_ids[name.slug].add(entry.id)
+        if entry.orcid:
+            self.by_orcid[entry.orcid] = entry.id
+
+    def _remove_person(self, entry: PersonEntry) -> None:
+        for name in entry.names:
+            self.slug_ids[name.slug].discard(entry.id)
+        if entry.orcid and self.by_orcid.get(entry.orcid) == entry.id:
+            del self.by_orcid[entry.orcid]
+
+    def note_written(
+        self,
+        people_changes: Mapping[str, PersonEntry | None],
+        people_text: str | None,
+        xml_edits: Mapping[str, Sequence[tuple[int, int, str]]],
+    ) -> None:
+        """Bring the index up to date with files this process has just written,
+        without reading them again.
+
+        Parameters:
+            people_changes: the entries changed in people.yaml (None: removed).
+            people_text: people.yaml's new text, or None if it was not written.
+            xml_edits: for each collection written, its `(start, end, new_line)`
+                line replacements in the old text (lines keep their count).
+        """
+        if people_text is not None:
+            for pid in people_changes:
+                old = self.people_file.entries.get(pid)
+                if old is not None:
+                    self._remove_person(old)
+            self.people_file = self.people_file.changed(people_changes, people_text)
+            for entry in people_changes.values():
+                if entry is not None:
+                    self._add_person(entry)
+            self.people_stamp = _stamp(self.root / PEOPLE_YAML)
+        for coll, edits in xml_edits.items():
+            self._shift_collection(coll, sorted(edits))
+        if xml_edits:
+            self._bibkeys = self._titles = None
+
+    def _shift_collection(self, coll: str, edits: Sequence[tuple[int, int, str]]) -> None:
+        """Apply one file's line replacements to its occurrences: offsets after an
+        edit move by its length change; an edited element's id and orcid are read
+        again from its new line."""
+        state = self.files[coll]
+        by_start = {start: (end, new) for start, end, new in edits}
+        if len(by_start) != len(edits) or not by_start.keys() <= {
+            o.start for o in state.scan.occurrences
+        }:
+            # Not only author/editor lines: read the file again.
+            self._forget_collection(coll)
+            self._read_collection(coll)
+            return
+        shift = 0
+        for occ in state.scan.occurrences:  # in file order
+            edit = by_start.get(occ.start)
+            occ.start += shift
+            if edit is None:
+                occ.end += shift
+                continue
+            end, new = edit
+            shift += len(new) - (end - occ.start + shift)
+            occ.end = occ.start + len(new)
+            attrs = start_tag_attributes(new)
+            self._reindex_occurrence(occ, attrs.get("id"), attrs.get("orcid"))
+        state.stamp = _stamp(self.root / collection_file(coll))
+
+    def _reindex_occurrence(self, occ: Occurrence, pid: str | None, orcid: str | None) -> None:
+        if occ.pid == pid:
+            occ.orcid = orcid
+            return
+        old = self.by_pid[occ.pid] if occ.pid is not None else self.by_slug[occ.name.slug]
+        old[:] = [o for o in old if o is not occ]
+        occ.pid, occ.orcid = pid, orcid
+        (self.by_pid[pid] if pid is not None else self.by_slug[occ.name.slug]).append(occ)
 
     def _read_collection(self, coll: str) -> None:
         path = self.root / collection_file(coll)

@@ -1,8 +1,9 @@
 """Person names and their slugs, the Anthology's way.
 
 A name is a `first` (given names, may be absent) and a `last` (family name). Two
-names are the same when both parts are equal, an empty `first` counting as absent. The *slug* of a name ("Aarón
-Galiano-Jiménez" -> `aaron-galiano-jimenez`) decides slug matching (see resolve.py).
+names are the same when both parts are equal, an empty `first` counting as absent.
+The *slug* of a name ("Aarón Galiano-Jiménez" -> `aaron-galiano-jimenez`) decides
+slug matching (see resolve.py).
 """
 
 from __future__ import annotations

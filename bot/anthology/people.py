@@ -83,7 +83,7 @@ class _PeopleDumper(_BaseDumper):  # type: ignore[misc, valid-type]
     """A dumper that writes names in flow style and everything else in block style."""
 
 
-def _represent_flow_name(dumper: yaml.BaseDumper, value: _FlowName) -> yaml.Node:
+def _represent_flow_name(dumper: _PeopleDumper, value: _FlowName) -> yaml.Node:
     mapping: dict[str, str] = {}
     if value.name.first is not None or value.blank_first:
         mapping["first"] = value.name.first or ""
@@ -241,6 +241,25 @@ class PeopleFile:
             spans[pid] = (start, end)
             order.append(pid)
         return cls(text, entries, order, spans)
+
+    def changed(self, changes: Mapping[str, PersonEntry | None], text: str) -> PeopleFile:
+        """This file after `changes`, whose rendering is `text` (as `render` gave it):
+        only the changed entries are taken from `changes`, the rest are shared."""
+        starts = [(m.start(), m.group(1)) for m in _KEY_LINE.finditer(text)]
+        spans = {}
+        order = []
+        for i, (start, pid) in enumerate(starts):
+            spans[pid] = (start, starts[i + 1][0] if i + 1 < len(starts) else len(text))
+            order.append(pid)
+        entries = dict(self.entries)
+        for pid, entry in changes.items():
+            if entry is None:
+                entries.pop(pid, None)
+            else:
+                entries[pid] = entry
+        if set(entries) != set(spans):
+            raise PeopleFileError("people.yaml text does not hold the changed entries")
+        return PeopleFile(text, {pid: entries[pid] for pid in order}, order, spans)
 
     def edits(self, changes: Mapping[str, PersonEntry | None]) -> list[tuple[int, int, str]]:
         """The smallest text edits that apply `changes`: an entry replaces the block of

@@ -33,29 +33,51 @@ class Item(NamedTuple):
     year: str | None
 
 
-class Occurrence(NamedTuple):
+class Occurrence:
     """One `<author>`/`<editor>` element.
 
     `item` is the paper's (or for volume editors the volume's) full ID; `position`
     counts from 0 among the elements of the same role on that item; `start`/`end`
     are the character offsets of the element's whole line (without the newline) in
     the collection file.
+
+    Occurrences are compared by identity: each stands for one element. The index
+    that owns them updates `pid`, `orcid`, `start` and `end` in place after it
+    writes a file itself (see DataIndex.note_written), so that a request does not
+    pay for re-reading a file it just wrote; nothing else may change them.
     """
 
-    item: str
-    role: str
-    position: int
-    name: Name
-    pid: str | None
-    orcid: str | None
-    collection: str
-    start: int
-    end: int
+    __slots__ = ("item", "role", "position", "name", "pid", "orcid", "collection", "start", "end")
+
+    def __init__(
+        self,
+        item: str,
+        role: str,
+        position: int,
+        name: Name,
+        pid: str | None,
+        orcid: str | None,
+        collection: str,
+        start: int,
+        end: int,
+    ) -> None:
+        self.item = item
+        self.role = role
+        self.position = position
+        self.name = name
+        self.pid = pid
+        self.orcid = orcid
+        self.collection = collection
+        self.start = start
+        self.end = end
 
     @property
     def key(self) -> str:
         """`<item>|<role>|<position>`, the key the reference oracle uses."""
         return f"{self.item}|{self.role}|{self.position}"
+
+    def __repr__(self) -> str:
+        return f"Occurrence({self.key}, {self.name.full!r}, id={self.pid!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,15 +267,19 @@ def _paper_id(volume_full_id: str, paper: str) -> str:
     return build_id(coll, vol, paper)
 
 
+def start_tag_attributes(line: str) -> dict[str, str]:
+    """The attributes of the first start tag on an element's line."""
+    return dict(_ATTR.findall(line, 0, line.find(">") + 1))
+
+
 def _odd_line(collection: str, line: str, item_id: str) -> tuple[Name, str | None, str | None]:
     """An author/editor line in a less common shape (children in another order, an
     empty `<first></first>`): read its parts one by one."""
     line = line.lstrip("\n")
     tag = "author" if line.lstrip().startswith("<author") else "editor"
-    close = line.find(">")
-    if f"</{tag}>" not in line or close < 0:
+    if f"</{tag}>" not in line or ">" not in line:
         raise XMLScanError(f"{collection}: <{tag}> on {item_id} is not on one line")
-    attrs = dict(_ATTR.findall(line, 0, close + 1))
+    attrs = start_tag_attributes(line)
     # <variant> children hold the name in another script; the name itself is the
     # <first>/<last> pair outside them.
     head = re.sub(r"<variant\b.*?</variant>", "", line)

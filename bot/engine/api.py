@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.anthology.ids import collection_file
 from bot.anthology.index import DataIndex
+from bot.anthology.people import PEOPLE_YAML
 from bot.engine.parse import parse_issue
 from bot.engine.plan import Plan, plan_request
 from bot.engine.request import validate_fix_request
@@ -49,5 +51,13 @@ def apply_plan(index: DataIndex, plan: Plan) -> list[str]:
         if (index.root / path).read_text("utf-8") != change.old:
             raise StaleDataError(f"{path} changed since the plan was made")
     written = write_files_atomically(index.root, {p: c.new for p, c in plan.files.items()})
-    index.refresh()
+    people = plan.files.get(PEOPLE_YAML)
+    index.note_written(
+        plan.people_changes,
+        people.new if people is not None else None,
+        {
+            coll: [(e.start, e.end, e.new) for e in plan.files[collection_file(coll)].edits]
+            for coll in plan.collections_changed()
+        },
+    )
     return written

@@ -81,6 +81,14 @@ class Plan:
     other_changed: int = 0
     titles: dict[str, str] = field(default_factory=dict)
 
+    def collections_changed(self) -> list[str]:
+        """The IDs of the collections whose XML the plan changes."""
+        return sorted(
+            path[len("data/xml/") : -len(".xml")]
+            for path in self.files
+            if path.startswith("data/xml/")
+        )
+
     @property
     def diff(self) -> str:
         """The unified diff of every file the plan changes."""
@@ -129,7 +137,10 @@ class Plan:
             "notes": [{"code": p.code, "message": p.message} for p in self.notes],
             "files": sorted(self.files),
             "diff": self.diff if self.status == "ready" else "",
-            "check": {"papers_moved": len(self.moves), "other_occurrences_changed": self.other_changed},
+            "check": {
+                "papers_moved": len(self.moves),
+                "other_occurrences_changed": self.other_changed,
+            },
             "request": self.request.to_dict(),
         }
 
@@ -238,7 +249,7 @@ def _plan_change(
     changes[target.id] = target
     _merge_similar_refs(index, changes)
     requested = set(moving)
-    pinned = _mend(index, changes, new_ids, requested, plan)
+    pinned = _mend(index, target.id, changes, new_ids, requested, plan)
     if plan.problems:
         return
     target = changes[target.id] or target
@@ -246,9 +257,13 @@ def _plan_change(
     plan.people_changes = {pid: e for pid, e in changes.items() if e != index.entry(pid)}
     plan.moves = [Move(o, index.resolve(o), target.id) for o in _in_file_order(moving)]
     plan.pinned = _in_file_order(pinned)
-    plan.titles = {m.occurrence.item: index.title(index.items[m.occurrence.item]) for m in plan.moves}
+    plan.titles = {
+        m.occurrence.item: index.title(index.items[m.occurrence.item]) for m in plan.moves
+    }
     if not plan.people_changes and not new_ids:
-        plan.problems.append(problem("nothing-to-do", "Nothing to change: the data says this already."))
+        plan.problems.append(
+            problem("nothing-to-do", "Nothing to change: the data says this already.")
+        )
         return
     plan.files = _file_changes(index, plan.people_changes, new_ids, plan)
 
@@ -371,7 +386,9 @@ def _target_entry(
             return None
         return PersonEntry(pid, tuple(names), request.orcid, request.degree)
     if d.target is None:
-        plan.problems.append(problem("target-missing", "It is not clear which author page the papers go to."))
+        plan.problems.append(
+            problem("target-missing", "It is not clear which author page the papers go to.")
+        )
         return None
     entry = index.people[d.target]
     if request.orcid:
@@ -381,9 +398,9 @@ def _target_entry(
             plan.problems.append(
                 problem(
                     "orcid-mismatch",
-                    f"{d.target} has the ORCID iD {entry.orcid}, not {request.orcid}. If the papers "
-                    "belong to someone else, please tick 'Split/disambiguate' and give that "
-                    "person's ORCID iD.",
+                    f"{d.target} has the ORCID iD {entry.orcid}, not {request.orcid}. If the "
+                    "papers belong to someone else, please tick 'Split/disambiguate' and give "
+                    "that person's ORCID iD.",
                 )
             )
             return None
@@ -459,6 +476,7 @@ def _merge_similar_refs(index: DataIndex, changes: dict[str, PersonEntry | None]
 
 def _mend(
     index: DataIndex,
+    target_id: str,
     changes: dict[str, PersonEntry | None],
     new_ids: dict[Occurrence, str | None],
     requested: set[Occurrence],
@@ -475,9 +493,6 @@ def _mend(
         The occurrences pinned (given an explicit id to stay where they are).
     """
     pinned: list[Occurrence] = []
-    target_id = next(iter(new_ids.values()), None) or next(
-        (pid for pid, e in changes.items() if e is not None), None
-    )
     for _ in range(_MAX_MEND_ROUNDS):
         overlay = PeopleOverlay(index, changes)
         wrong = []
@@ -491,7 +506,7 @@ def _mend(
             _check_valid(index, overlay, changes, new_ids, plan)
             plan.other_changed = 0
             return pinned
-        for occ, before, after, want in wrong:
+        for occ, _before, after, want in wrong:
             if occ in requested or is_unverified_page(want):
                 # Taken by slug matching from an unverified page: stop the taker matching
                 # (its own papers then get explicit ids in the next round).
@@ -629,7 +644,9 @@ def _file_changes(
     if people_changes:
         pf = index.people_file
         edits = refine_edits(pf.text, [TextEdit(s, e, t) for s, e, t in pf.edits(people_changes)])
-        files[PEOPLE_YAML] = FileChange(PEOPLE_YAML, pf.text, apply_edits(pf.text, edits), tuple(edits))
+        files[PEOPLE_YAML] = FileChange(
+            PEOPLE_YAML, pf.text, apply_edits(pf.text, edits), tuple(edits)
+        )
     return files
 
 

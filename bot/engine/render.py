@@ -17,7 +17,9 @@ def render_text(plan: Plan) -> str:
         lines.append(f"Target: {what} {plan.target.id} ({plan.target.names[0].full}{orcid})")
     if plan.moves:
         rows = [("paper", "name on the paper", "from page", "to page")]
-        rows += [(m.occurrence.item, m.occurrence.name.full, m.source, m.target) for m in plan.moves]
+        rows += [
+            (m.occurrence.item, m.occurrence.name.full, m.source, m.target) for m in plan.moves
+        ]
         widths = [max(len(r[i]) for r in rows) for i in range(4)]
         lines.append("")
         for i, row in enumerate(rows):
@@ -27,9 +29,14 @@ def render_text(plan: Plan) -> str:
     if plan.pinned:
         lines.append("")
         lines.append(
-            f"Kept in place with an explicit id (so they do not move): {len(plan.pinned)} occurrence(s)"
+            "Kept in place with an explicit id (so they do not move): "
+            f"{len(plan.pinned)} occurrence(s)"
         )
-    for title, notices in (("Problems", plan.problems), ("Warnings", plan.warnings), ("Notes", plan.notes)):
+    for title, notices in (
+        ("Problems", plan.problems),
+        ("Warnings", plan.warnings),
+        ("Notes", plan.notes),
+    ):
         if notices:
             lines.append("")
             lines.append(f"{title}:")
@@ -37,7 +44,8 @@ def render_text(plan: Plan) -> str:
     if plan.status == "ready":
         lines.append("")
         lines.append(
-            f"Check: papers moved: {len(plan.moves)}; other occurrences changed: {plan.other_changed}"
+            f"Check: papers moved: {len(plan.moves)}; "
+            f"other occurrences changed: {plan.other_changed}"
         )
         lines.append("")
         lines.append(plan.diff.rstrip("\n"))

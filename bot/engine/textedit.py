@@ -117,10 +117,11 @@ def unified_diff(path: str, old: str, edits: Sequence[TextEdit], context: int = 
             body.append(" " + line)
             new_count += 1
         old_count = stop - start
-        out.append(
-            f"@@ -{_range(start, old_count)} +{_range(start + shift, new_count)} @@\n"
+        out.append(f"@@ -{_range(start, old_count)} +{_range(start + shift, new_count)} @@\n")
+        out.extend(
+            line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+            for line in body
         )
-        out.extend(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in body)
         shift += new_count - old_count
     return "".join(out)
 
