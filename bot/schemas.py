@@ -22,10 +22,28 @@ def load_schema(name: str) -> dict[str, Any]:
     return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text("utf-8"))
 
 
+@cache
+def validator(name: str) -> jsonschema.protocols.Validator:
+    """A validator for `schemas/<name>.schema.json`, the schema itself checked once."""
+    schema = load_schema(name)
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
 def validate(instance: Any, name: str) -> None:
     """Check `instance` against `schemas/<name>.schema.json`.
 
     Raises:
         jsonschema.ValidationError: if it does not fit.
     """
-    jsonschema.validate(instance, load_schema(name))
+    validator(name).validate(instance)
+
+
+def errors(instance: Any, name: str) -> list[str]:
+    """Every way `instance` does not fit the schema, as readable lines (empty: it fits)."""
+    out = []
+    for error in sorted(validator(name).iter_errors(instance), key=lambda e: list(e.path)):
+        where = "/".join(str(p) for p in error.path) or "(top)"
+        out.append(f"{where}: {error.message}")
+    return out

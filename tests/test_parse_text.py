@@ -208,4 +208,11 @@ def test_collect_fields_keeps_unknown_headings_inside_the_field() -> None:
     body = "### Supporting Information\n\nsee below\n\n### My papers\n\nP19-1001"
     fields = collect_fields(split_sections(body))
     assert fields.get("notes") == "see below\n### My papers\nP19-1001"
-    assert fields.order == ["notes"]
+    assert fields.extra == []
+
+
+def test_collect_fields_keeps_text_before_the_first_heading_as_extra() -> None:
+    fields = collect_fields(split_sections("Hi!\n\n### Notes\n\nx\n\n### Notes\n\ny"))
+    assert fields.extra == ["Hi!"]
+    assert fields.get("notes") == "x\n\ny"
+    assert fields.get("papers") is None

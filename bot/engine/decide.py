@@ -89,6 +89,13 @@ def _decide_explicit(
     """Our form: the source page, the papers and the target are fields of their own."""
     d.sources = pages[:1]
     d.scope = "listed"
+    if not request.kinds:
+        # Our form has no boxes: a new person is a verification, a part of a page a split.
+        whole_page = bool(pages) and set(items) >= {o.item for o in index.page_occurrences(pages[0])}
+        if request.target.new:
+            d.kinds = ("verify",) if whole_page else ("verify", "split")
+        else:
+            d.kinds = ("merge",) if whole_page else ("split",)
     if not items:
         d.problems.append(
             problem(

@@ -119,12 +119,11 @@ class FormFields:
     """The sections of a recognised form, by field.
 
     `texts` maps a field to the text of its section (sections with the same field
-    joined by a blank line); `order` lists the fields in the order they appear;
-    `extra` is text under headings no form has (kept, and read as prose).
+    joined by a blank line); `extra` is text before the first known heading (kept,
+    and read as prose).
     """
 
     texts: dict[FieldName, str] = field(default_factory=dict)
-    order: list[FieldName] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
 
     def get(self, name: FieldName) -> str | None:
@@ -161,7 +160,6 @@ def collect_fields(sections: Sequence[Section]) -> FormFields:
             fields.texts[current] = fields.texts[current] + "\n\n" + section.text
         else:
             fields.texts[current] = section.text
-            fields.order.append(current)
     return fields
 
 

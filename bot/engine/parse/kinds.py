@@ -9,7 +9,6 @@ option. The kind boxes of the 2026 form begin `Verification:`, `Split/disambigua
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.engine.parse.markdown import drop_struck_through, quote
@@ -135,8 +134,3 @@ def read_kinds(text: str | None) -> tuple[tuple[Kind, ...], list[Notice]]:
             )
         )
     return tuple(kinds), notices
-
-
-def all_ticked(boxes: Sequence[Checkbox]) -> bool:
-    """True when there are boxes and every one is ticked (e.g. a confirmation)."""
-    return bool(boxes) and all(box.checked for box in boxes)
