@@ -1,0 +1,134 @@
+"""What the page's script needs to know to pre-fill our issue form, and the one link
+the page builds without JavaScript.
+
+The link with the selection is built in the browser (`static/fix-assignments.js`);
+Python only builds the plain link of the no-JavaScript explanation (template, title
+and author page). `tests/test_page_browser.py` checks that both agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from bot.engine.parse.orcids import EXAMPLE_ORCIDS
+from bot.engine.parse.render import OUR_FORM_PATH, load_form
+from bot.page.view import anthology_page_url
+
+DEFAULT_REPO = "acl-org/acl-anthology"
+DEFAULT_GITHUB_URL = "https://github.com"
+# Browsers and GitHub's front end take longer URLs, but proxies and GitHub's own
+# redirect to the sign-in page do not always: stay well below 8 KiB.
+DEFAULT_URL_LIMIT = 8000
+
+
+@dataclass(frozen=True)
+class IssueFormConfig:
+    """Where Submit sends the person.
+
+    Attributes:
+        repo: the data repository, `owner/name`.
+        github_url: GitHub's base URL (GitHub Enterprise: `https://HOST`).
+        url_limit: the longest new-issue URL the page builds, in characters.
+        form_path: our issue form (its file name is the `template` parameter).
+    """
+
+    repo: str = DEFAULT_REPO
+    github_url: str = DEFAULT_GITHUB_URL
+    url_limit: int = DEFAULT_URL_LIMIT
+    form_path: Path = OUR_FORM_PATH
+
+    @property
+    def new_issue_url(self) -> str:
+        """`https://github.com/<owner>/<repo>/issues/new`."""
+        return f"{self.github_url.rstrip('/')}/{self.repo}/issues/new"
+
+    @property
+    def template(self) -> str:
+        """The `template` query parameter: the form's file name."""
+        return self.form_path.name
+
+
+def form_fields(form: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The form's fields as the script renders them: id, type, label, and the
+    options of a checkboxes field or the `render` language of a textarea.
+
+    Parameters:
+        form: the parsed issue form (load_form).
+
+    Returns:
+        One dict per field that is not a markdown block, in form order.
+    """
+    fields: list[dict[str, Any]] = []
+    for element in form["body"]:
+        if not isinstance(element, Mapping) or element.get("type") == "markdown":
+            continue
+        attributes = element.get("attributes", {})
+        field: dict[str, Any] = {
+            "id": element.get("id", ""),
+            "type": element["type"],
+            "label": str(attributes.get("label", "")),
+        }
+        if element["type"] == "checkboxes":
+            field["options"] = [str(option["label"]) for option in attributes.get("options", [])]
+        if attributes.get("render"):
+            field["render"] = str(attributes["render"])
+        fields.append(field)
+    return fields
+
+
+@lru_cache(maxsize=4)
+def _read_form(path: Path) -> Mapping[str, Any]:
+    """The issue form at `path`, read once per process (it ships with the code)."""
+    return load_form(path)
+
+
+def script_settings(config: IssueFormConfig, page_id: str) -> dict[str, Any]:
+    """The settings the page hands its script (as JSON in the page).
+
+    Parameters:
+        config: where the issue goes.
+        page_id: the page shown.
+
+    Returns:
+        `newIssueUrl`, `template`, `title` (the full issue title), `urlLimit`,
+        `pageId`, `authorPage` (the value of the author-page field), `fields`, and
+        `exampleOrcids` (the forms' example iDs, which the engine does not take).
+    """
+    form = _read_form(config.form_path)
+    return {
+        "newIssueUrl": config.new_issue_url,
+        "template": config.template,
+        "title": f"{form.get('title', '')}{page_id}",
+        "urlLimit": config.url_limit,
+        "pageId": page_id,
+        "authorPage": anthology_page_url(page_id),
+        "fields": form_fields(form),
+        "exampleOrcids": sorted(EXAMPLE_ORCIDS),
+    }
+
+
+def plain_issue_url(config: IssueFormConfig, page_id: str) -> str:
+    """The new-issue link of the no-JavaScript explanation: our form with the title
+    and the author page filled in, the rest left to the person.
+
+    Parameters:
+        config: where the issue goes.
+        page_id: the page shown.
+
+    Returns:
+        The URL.
+    """
+    settings = script_settings(config, page_id)
+    query = urlencode(
+        {
+            "template": settings["template"],
+            "title": settings["title"],
+            "author-page": settings["authorPage"],
+        }
+    )
+    return f"{config.new_issue_url}?{query}"

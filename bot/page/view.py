@@ -1,0 +1,297 @@
+"""The author page as plain values: who the page is about, their papers grouped by
+year (newest first), and the verified people the papers could be assigned to.
+
+`build_page_view(index, page_id)` is pure: it reads the DataIndex and returns frozen
+dataclasses, so the page can be tested without Flask or a browser.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.anthology.index import DataIndex
+from bot.anthology.names import Name
+from bot.anthology.resolve import is_unverified_page, page_slug
+from bot.anthology.xmlscan import Occurrence
+
+ANTHOLOGY_URL = "https://aclanthology.org"
+UNKNOWN_YEAR = "Year unknown"
+
+# The roles under which a page lists an item: authors of papers, editors of volumes.
+_EDITOR_ROLES = frozenset({"editor", "volume-editor"})
+_DIGITS = re.compile(r"([0-9]+)")
+
+
+@dataclass(frozen=True)
+class PersonOnItem:
+    """One name in an item's author (or editor) list.
+
+    Attributes:
+        name: the name as printed on the paper.
+        page_id: the page this occurrence lands on now.
+        is_this_person: True when it lands on the page being shown.
+    """
+
+    name: str
+    page_id: str
+    is_this_person: bool
+
+
+@dataclass(frozen=True)
+class PaperRow:
+    """One paper (or edited volume, or front matter) on the page.
+
+    Attributes:
+        id: the full Anthology ID (`2024.ccl-1.3`), what the issue form lists.
+        kind: `paper`, `frontmatter` or `volume`.
+        role: `author`, or `editor` for edited volumes and front matter.
+        title: the title as plain text.
+        people: the author list (the editors for a volume), in order.
+        volume_title: the title of the volume it is in (None for a volume itself).
+        url: its page on aclanthology.org.
+        pdf_url: its PDF on aclanthology.org.
+        year: the year of publication, or UNKNOWN_YEAR.
+    """
+
+    id: str
+    kind: str
+    role: str
+    title: str
+    people: tuple[PersonOnItem, ...]
+    volume_title: str | None
+    url: str
+    pdf_url: str
+    year: str
+
+
+@dataclass(frozen=True)
+class YearGroup:
+    """The papers of one year, in the order of their IDs."""
+
+    year: str
+    papers: tuple[PaperRow, ...]
+
+
+@dataclass(frozen=True)
+class TargetOption:
+    """A verified person the selected papers could be assigned to.
+
+    Attributes:
+        id: the person ID (what the form's `Assign them to` field takes).
+        name: the canonical name.
+        other_names: the person's other names.
+        degree: the institution of the highest degree, if known.
+        orcid: the ORCID iD, if known.
+        paper_count: how many items are on the person's page now.
+    """
+
+    id: str
+    name: str
+    other_names: tuple[str, ...]
+    degree: str | None
+    orcid: str | None
+    paper_count: int
+
+
+@dataclass(frozen=True)
+class PageView:
+    """Everything the author page shows.
+
+    Attributes:
+        page_id: `jin-liu-4161` (verified) or `jin-liu/unverified`.
+        verified: False for an unverified page.
+        name: the name the page is headed with.
+        other_names: the other names of the person (or, for an unverified page, the
+            other spellings its papers print).
+        orcid, degree: the verified person's ORCID iD and degree (None otherwise).
+        years: the papers by year, newest first.
+        targets: the verified people with the same or a similar name.
+        anthology_url: the page's address on aclanthology.org.
+    """
+
+    page_id: str
+    verified: bool
+    name: str
+    other_names: tuple[str, ...]
+    orcid: str | None
+    degree: str | None
+    years: tuple[YearGroup, ...]
+    targets: tuple[TargetOption, ...]
+    anthology_url: str
+
+    @property
+    def papers(self) -> tuple[PaperRow, ...]:
+        """Every row on the page, in page order (newest year first)."""
+        return tuple(row for group in self.years for row in group.papers)
+
+
+def anthology_page_url(page_id: str) -> str:
+    """The aclanthology.org address of an author page
+    (`https://aclanthology.org/people/jin-liu/unverified/`)."""
+    return f"{ANTHOLOGY_URL}/people/{page_id}/"
+
+
+def anthology_paper_url(item_id: str) -> str:
+    """The aclanthology.org page of a paper or volume."""
+    return f"{ANTHOLOGY_URL}/{item_id}/"
+
+
+def anthology_pdf_url(item_id: str) -> str:
+    """The aclanthology.org PDF of a paper or volume."""
+    return f"{ANTHOLOGY_URL}/{item_id}.pdf"
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key comparing the digit runs of IDs as numbers (`-1.9` before `-1.10`)."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in _DIGITS.split(text) if part
+    )
+
+
+def _year_key(year: str) -> tuple[int, int]:
+    """Newest year first; an unknown year last."""
+    return (0, -int(year)) if year.isdigit() else (1, 0)
+
+
+def _row(index: DataIndex, occ: Occurrence, page_id: str) -> PaperRow | None:
+    """The row of one occurrence's item, or None if the item is not in the index."""
+    item = index.item(occ.item)
+    if item is None:
+        return None
+    people = tuple(
+        PersonOnItem(o.name.full, page := index.resolve(o), page == page_id)
+        for o in index.on_item.get(item.id, [])
+        if o.role == occ.role
+    )
+    volume = index.item(item.volume) if item.kind != "volume" else None
+    volume_title = index.title(volume) if volume is not None else None
+    title = index.title(item) or (volume_title if item.kind == "frontmatter" else "") or item.id
+    return PaperRow(
+        id=item.id,
+        kind=item.kind,
+        role="editor" if occ.role in _EDITOR_ROLES else "author",
+        title=title,
+        people=people,
+        volume_title=volume_title,
+        url=anthology_paper_url(item.id),
+        pdf_url=anthology_pdf_url(item.id),
+        year=item.year or UNKNOWN_YEAR,
+    )
+
+
+def group_by_year(rows: Iterable[PaperRow]) -> tuple[YearGroup, ...]:
+    """Rows grouped by year, newest first; within a year by ID (numbers compared as
+    numbers), so the order is stable from one load to the next."""
+    by_year: dict[str, list[PaperRow]] = {}
+    for row in rows:
+        by_year.setdefault(row.year, []).append(row)
+    return tuple(
+        YearGroup(year, tuple(sorted(by_year[year], key=lambda r: natural_key(r.id))))
+        for year in sorted(by_year, key=_year_key)
+    )
+
+
+def _distinct_items(occurrences: Iterable[Occurrence]) -> int:
+    return len({o.item for o in occurrences})
+
+
+def similar_people(
+    index: DataIndex, page_id: str, names: Iterable[Name]
+) -> tuple[TargetOption, ...]:
+    """The verified people the papers of a page could belong to.
+
+    They are the people having a name with the same slug as one of `names`, the
+    people whose ID begins with such a slug and a hyphen (`yang-liu-ict` for
+    `yang-liu`), and the people a verified page lists as `similar`; never the page
+    itself.
+
+    Parameters:
+        index: the data.
+        page_id: the page being shown.
+        names: the names on it.
+
+    Returns:
+        The options, ordered by ID.
+    """
+    slugs = {name.slug for name in names}
+    if is_unverified_page(page_id):
+        slugs.add(page_slug(page_id))
+    ids: set[str] = set()
+    for slug in slugs:
+        ids.update(index.ids_for_slug(slug))
+    prefixes = tuple(slug + "-" for slug in slugs)
+    if prefixes:
+        ids.update(pid for pid in index.people if pid.startswith(prefixes))
+    own = index.entry(page_id)
+    if own is not None:
+        ids.update(own.similar)
+    ids.discard(page_id)
+    options: list[TargetOption] = []
+    for pid in sorted(ids):
+        entry = index.entry(pid)
+        if entry is None:
+            continue
+        options.append(
+            TargetOption(
+                id=pid,
+                name=entry.names[0].full,
+                other_names=tuple(n.full for n in entry.names[1:]),
+                degree=entry.degree,
+                orcid=entry.orcid,
+                paper_count=_distinct_items(index.page_occurrences(pid)),
+            )
+        )
+    return tuple(options)
+
+
+def _names_by_use(occurrences: Iterable[Occurrence]) -> list[Name]:
+    """The names printed on a page's papers, the most used first."""
+    counts = Counter(o.name for o in occurrences)
+    return sorted(counts, key=lambda name: (-counts[name], name.full))
+
+
+def build_page_view(index: DataIndex, page_id: str) -> PageView | None:
+    """The author page of `page_id`.
+
+    Parameters:
+        index: the data.
+        page_id: a verified person ID (`jin-liu-4161`) or an unverified page ID
+            (`jin-liu/unverified`).
+
+    Returns:
+        The page, or None when there is no such page (an unknown person, or an
+        unverified page with no papers).
+    """
+    if not index.page_exists(page_id):
+        return None
+    occurrences = index.page_occurrences(page_id)
+    rows: list[PaperRow] = []
+    seen: set[str] = set()
+    for occ in occurrences:
+        if occ.item in seen:
+            continue  # one person twice in an author list: one row
+        row = _row(index, occ, page_id)
+        if row is not None:
+            seen.add(occ.item)
+            rows.append(row)
+    entry = index.entry(page_id)
+    if entry is not None:
+        names = list(entry.names)
+        orcid, degree = entry.orcid, entry.degree
+    else:
+        names = _names_by_use(occurrences)
+        orcid = degree = None
+    return PageView(
+        page_id=page_id,
+        verified=entry is not None,
+        name=names[0].full,
+        other_names=tuple(n.full for n in names[1:]),
+        orcid=orcid,
+        degree=degree,
+        years=group_by_year(rows),
+        targets=similar_people(index, page_id, names),
+        anthology_url=anthology_page_url(page_id),
+    )
