@@ -1,0 +1,1 @@
+"""Adapters to the outside world: GitHub's REST API, the git clone, ORCID's public API."""

@@ -1,0 +1,197 @@
+"""The persistent clone of the data repository.
+
+The data repository is about 600 MB, so the worker clones it once (single branch, no
+tags) into its state folder and afterwards only fetches: `sync()` fetches the default
+branch (a few new commits a day, kilobytes) and checks it out detached, resetting
+whatever a previous job left. A pull request branch is built on top of that checkout
+with one commit and pushed with `--force-with-lease`; when the remote branch already
+holds the same tree on the same base, nothing is pushed, so a re-run is a no-op.
+
+Credentials are never written to `.git/config`: for https remotes the token goes in
+an `http.extraHeader` passed through the environment of each git command.
+A file lock serialises git work between worker threads and processes.
+"""
+
+from __future__ import annotations
+
+import base64
+import fcntl
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.github.errors import PermanentError, TransientError
+
+
+class GitError(PermanentError):
+    """A git command failed."""
+
+
+@dataclass(frozen=True)
+class BranchResult:
+    """The pull request branch after `publish_branch`: its head commit, the base it is
+    built on, and whether this call pushed (False: the remote already had it)."""
+
+    head: str
+    base: str
+    pushed: bool
+
+
+class DataClone:
+    """One persistent clone at `path` of the repository at `remote_url`.
+
+    Parameters:
+        path: where the clone lives (created on first use).
+        remote_url: `https://github.com/owner/repo.git`, or a local path / file:// URL.
+        token: gives a token for https remotes (None for local remotes).
+        author: `(name, email)` of the bot's commits.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        remote_url: str,
+        token: Callable[[], str] | None = None,
+        author: tuple[str, str] = ("authorbot", "authorbot@users.noreply.github.com"),
+    ) -> None:
+        self.path = Path(path)
+        self.remote_url = remote_url
+        self.token = token
+        self.author = author
+
+    def _env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            {
+                "GIT_TERMINAL_PROMPT": "0",
+                "GIT_AUTHOR_NAME": self.author[0],
+                "GIT_AUTHOR_EMAIL": self.author[1],
+                "GIT_COMMITTER_NAME": self.author[0],
+                "GIT_COMMITTER_EMAIL": self.author[1],
+            }
+        )
+        if self.token is not None and self.remote_url.startswith("https://"):
+            basic = base64.b64encode(f"x-access-token:{self.token()}".encode()).decode()
+            env.update(
+                {
+                    "GIT_CONFIG_COUNT": "1",
+                    "GIT_CONFIG_KEY_0": "http.extraHeader",
+                    "GIT_CONFIG_VALUE_0": f"Authorization: Basic {basic}",
+                }
+            )
+        return env
+
+    def git(self, *args: str, check: bool = True, cwd: Path | None = None) -> str:
+        """Run one git command in the clone; returns its stdout (stripped).
+
+        Raises:
+            TransientError: a network command (fetch, push, clone, ls-remote) failed.
+            GitError: any other command failed.
+        """
+        proc = subprocess.run(
+            ["git", *args],
+            cwd=cwd or self.path,
+            env=self._env(),
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
+        if check and proc.returncode != 0:
+            message = f"git {' '.join(args[:2])} failed: {proc.stderr.strip()[-500:]}"
+            if args[0] in ("fetch", "push", "clone", "ls-remote"):
+                raise TransientError(message)
+            raise GitError(message)
+        return proc.stdout.strip()
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the clone's lock (one job at a time, across threads and processes)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self.path.parent / f".{self.path.name}.lock"
+        with open(lock_path, "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def ensure(self, default_branch: str) -> None:
+        """Clone once (single branch, no tags); later calls only check the remote URL."""
+        if (self.path / ".git").is_dir():
+            if self.git("remote", "get-url", "origin") != self.remote_url:
+                self.git("remote", "set-url", "origin", self.remote_url)
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.git(
+            "clone",
+            "--no-tags",
+            "--single-branch",
+            "--branch",
+            default_branch,
+            self.remote_url,
+            str(self.path),
+            cwd=self.path.parent,
+        )
+
+    def sync(self, default_branch: str) -> str:
+        """Fetch the default branch and check it out detached, discarding local changes.
+
+        Returns:
+            The default branch's head commit.
+        """
+        self.ensure(default_branch)
+        remote_ref = f"refs/remotes/origin/{default_branch}"
+        self.git(
+            "fetch", "--no-tags", "--prune", "origin", f"+refs/heads/{default_branch}:{remote_ref}"
+        )
+        head = self.git("rev-parse", remote_ref)
+        self.reset_to(head)
+        return head
+
+    def reset_to(self, commit: str) -> None:
+        """Check out `commit` detached and remove anything a job left behind."""
+        self.git("checkout", "--quiet", "--force", "--detach", commit)
+        self.git("clean", "-fdq")
+
+    def remote_head(self, branch: str) -> str | None:
+        """The remote branch's head commit, or None when it does not exist."""
+        out = self.git("ls-remote", "origin", f"refs/heads/{branch}")
+        return out.split()[0] if out else None
+
+    def publish_branch(
+        self, branch: str, base: str, paths: list[str], message: str
+    ) -> BranchResult:
+        """Commit `paths` (already written in the working copy, on top of `base`) and
+        make the remote `branch` hold exactly that one commit.
+
+        When the remote branch already has the same tree with `base` as its parent,
+        nothing is pushed and its head is kept. Otherwise the branch is (force) pushed,
+        leased on the head seen just before, so a concurrent change is not overwritten
+        silently.
+        """
+        if not paths:
+            raise GitError("the plan wrote no files")
+        self.git("add", "--", *paths)
+        self.git("commit", "--quiet", "--no-verify", "-m", message)
+        tree = self.git("rev-parse", "HEAD^{tree}")
+        remote = self.remote_head(branch)
+        if remote is not None:
+            self.git(
+                "fetch", "--no-tags", "origin", f"+refs/heads/{branch}:refs/remotes/origin/{branch}"
+            )
+            same_tree = self.git("rev-parse", f"{remote}^{{tree}}") == tree
+            parent = self.git("rev-parse", f"{remote}^", check=False)
+            if same_tree and parent == base:
+                return BranchResult(head=remote, base=base, pushed=False)
+        head = self.git("rev-parse", "HEAD")
+        self.git(
+            "push",
+            "--quiet",
+            f"--force-with-lease=refs/heads/{branch}:{remote or ''}",
+            "origin",
+            f"{head}:refs/heads/{branch}",
+        )
+        return BranchResult(head=head, base=base, pushed=True)

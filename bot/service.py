@@ -1,0 +1,202 @@
+"""Putting the bot together: the inbox, the app, the worker, and the commands that run
+them (`serve`, `worker`, `demo`).
+
+`authorbot serve` runs the webhook app and a worker thread in one process (simple
+deployments, the demo). In production, run the app under gunicorn (`webhooks.wsgi:app`)
+and `authorbot worker` as a separate process; both open the same SQLite inbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any, TextIO
+
+from flask import Flask
+
+from bot.github.client import GitHubRepo
+from bot.github.gitrepo import DataClone
+from bot.github.orcid import OrcidClient
+from bot.settings import Settings
+from bot.worker.context import JobContext, load_config
+from bot.worker.handlers import router
+from bot.worker.inbox import Inbox, Job
+from bot.worker.logs import setup_logging
+from bot.worker.runner import Runner
+from bot.worker.workspace import Workspace
+from webhooks.app import create_app
+
+log = logging.getLogger(__name__)
+
+
+class Bot:
+    """The long-lived parts of a worker: the inbox, the ORCID client, and one persistent
+    workspace (clone + index) per repository, kept between jobs."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.inbox = Inbox(settings.inbox_path)
+        self.orcid = (
+            OrcidClient(settings.orcid_url, cache_path=settings.state_dir / "orcid-cache.sqlite3")
+            if settings.orcid_url
+            else None
+        )
+        self._workspaces: dict[str, Workspace] = {}
+
+    def make_context(self, job: Job) -> JobContext:
+        """The handlers' context for one job (a fresh GitHub client per installation)."""
+        if not job.repository:
+            raise ValueError("a delivery without a repository")
+        gh, token = self.settings.auth.connect(job.installation)
+        repo = GitHubRepo(gh, job.repository)
+        config, problems = load_config(repo)
+        workspace = self._workspaces.get(job.repository)
+        if workspace is None:
+            clone = DataClone(
+                self.settings.clone_path(job.repository),
+                self.settings.git_url(job.repository),
+                token=token,
+            )
+            workspace = self._workspaces[job.repository] = Workspace(clone, config.data_root)
+        workspace.clone.token = token
+        workspace.data_root = config.data_root
+        return JobContext(repo, workspace, self.orcid, config, problems, self.settings.bot_login)
+
+    def runner(self) -> Runner:
+        """A runner over this bot's inbox."""
+        s = self.settings
+        return Runner(
+            self.inbox,
+            router,
+            self.make_context,
+            lease_seconds=s.lease_seconds,
+            max_attempts=s.max_attempts,
+            backoff_base=s.backoff_base,
+            backoff_cap=s.backoff_cap,
+        )
+
+
+def build_app(settings: Settings, inbox: Inbox | None = None, on_stored: Any = None) -> Flask:
+    """The webhook app over the settings' inbox.
+
+    Raises:
+        SystemExit: no webhook secret is set (the server would accept nothing).
+    """
+    if not settings.webhook_secret:
+        raise SystemExit("AUTHORBOT_WEBHOOK_SECRET is not set")
+    app = create_app(
+        inbox or Inbox(settings.inbox_path),
+        settings.webhook_secret,
+        max_body=settings.max_body,
+        on_stored=on_stored,
+    )
+    if settings.pages_data_root is not None:
+        from webhooks.pages import RefreshingIndex, pages_blueprint
+
+        app.config["AUTHORBOT_ISSUE_REPO"] = settings.issue_repo
+        app.register_blueprint(pages_blueprint(RefreshingIndex(settings.pages_data_root)))
+    return app
+
+
+def add_commands(sub: Any) -> None:
+    """The bot's subcommands of `authorbot` (serve, worker, pages)."""
+    p = sub.add_parser("serve", help="run the webhook server with a worker thread")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--no-worker", action="store_true", help="only store deliveries")
+    p.set_defaults(run=lambda a: serve(host=a.host, port=a.port, with_worker=not a.no_worker))
+    p = sub.add_parser("worker", help="work the inbox (beside gunicorn running webhooks.wsgi:app)")
+    p.set_defaults(run=lambda a: worker())
+    p = sub.add_parser("pages", help="serve the author pages of a data checkout (preview)")
+    p.add_argument("data_dir", metavar="DATA_DIR")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--repo", default="acl-org/acl-anthology", help="where Submit files issues")
+    p.set_defaults(run=_run_pages)
+
+
+def _run_pages(args: Any) -> int:
+    from webhooks.pages import serve_pages
+
+    serve_pages(args.data_dir, args.host, args.port, repo=args.repo)
+    return 0
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+
+
+def worker(settings: Settings | None = None, *, stop: threading.Event | None = None) -> int:
+    """`authorbot worker`: work the inbox until SIGTERM/SIGINT (or `stop` is set).
+
+    Returns:
+        The process exit code (0).
+    """
+    settings = settings or Settings.from_env()
+    setup_logging(settings.log_level)
+    stop = stop or threading.Event()
+    _stop_on_signals(stop)
+    Bot(settings).runner().run_forever(stop, idle_poll=settings.poll_seconds)
+    return 0
+
+
+def serve(
+    settings: Settings | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    with_worker: bool = True,
+    stop: threading.Event | None = None,
+) -> int:
+    """`authorbot serve`: the webhook app on `host:port` (werkzeug, threaded), with a
+    worker thread unless `with_worker` is False. Runs until SIGTERM/SIGINT or `stop`.
+
+    Returns:
+        The process exit code (0).
+    """
+    from werkzeug.serving import make_server
+
+    settings = settings or Settings.from_env()
+    setup_logging(settings.log_level)
+    stop = stop or threading.Event()
+    _stop_on_signals(stop)
+    bot = Bot(settings)
+    wake = threading.Event()
+    app = build_app(settings, bot.inbox, on_stored=wake.set)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the app logs each delivery
+    server = make_server(host, port, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    log.info("listening on http://%s:%s/webhook", host, server.server_port)
+    worker_thread = None
+    if with_worker:
+        worker_thread = threading.Thread(
+            target=bot.runner().run_forever, args=(stop, wake), daemon=True
+        )
+        worker_thread.start()
+    stop.wait()
+    server.shutdown()
+    if worker_thread is not None:
+        worker_thread.join(timeout=30)
+    return 0
+
+
+def demo_loop(out: TextIO | None = None, workdir: Path | None = None) -> int:
+    """`authorbot demo`: the whole loop with no GitHub account (see `bot/standins/demo.py`).
+
+    Returns:
+        0 when the demo opened exactly one pull request, 1 otherwise.
+    """
+    from bot.standins.demo import run_demo
+
+    return run_demo(out or sys.stdout, workdir)
+
+
+if __name__ == "__main__":  # `python -m bot.service worker|serve` (used by the tests)
+    command = sys.argv[1] if len(sys.argv) > 1 else "worker"
+    sys.exit(worker() if command == "worker" else serve())

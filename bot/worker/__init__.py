@@ -1,0 +1,1 @@
+"""The worker: the durable inbox, the job runner, and what the bot does per event."""

@@ -1,0 +1,249 @@
+"""The durable inbox: webhook deliveries stored in SQLite before the webhook is answered.
+
+One row per `X-GitHub-Delivery` id, so a redelivered webhook is stored once and worked
+once. A worker *claims* a row with a lease (a visibility timeout): while it works it
+renews the lease; if its process dies the lease runs out and another claim (after a
+restart, or by another worker) takes the row again. Work is therefore at least once,
+and the handlers are idempotent. Two rows about the same issue are never leased at the
+same time, so one issue's events are worked one after another, in arrival order.
+
+WAL mode lets the web process write while a worker process reads; every write is one
+short transaction (`BEGIN IMMEDIATE`), so the webhook answers in milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS deliveries (
+    id           TEXT PRIMARY KEY,
+    event        TEXT NOT NULL,
+    action       TEXT,
+    repository   TEXT,
+    issue        INTEGER,
+    installation INTEGER,
+    payload      TEXT NOT NULL,
+    received_at  REAL NOT NULL,
+    state        TEXT NOT NULL DEFAULT 'queued',  -- queued | done | failed
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    not_before   REAL NOT NULL DEFAULT 0,
+    lease_owner  TEXT,
+    lease_until  REAL,
+    last_error   TEXT,
+    finished_at  REAL
+);
+CREATE INDEX IF NOT EXISTS deliveries_ready ON deliveries (state, not_before, received_at);
+"""
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class Job:
+    """A claimed delivery. `attempts` counts this claim (1 on the first try)."""
+
+    id: str
+    event: str
+    action: str | None
+    repository: str | None
+    issue: int | None
+    installation: int | None
+    payload: dict[str, Any]
+    attempts: int
+    lease_owner: str
+
+
+class LeaseLost(Exception):
+    """The job's lease ran out and another worker may have claimed it."""
+
+
+class Inbox:
+    """The SQLite inbox at `path` (created on first use).
+
+    Parameters:
+        path: the database file.
+        clock: seconds since the epoch; tests pass their own.
+    """
+
+    def __init__(self, path: Path | str, clock: Clock = time.time) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._clock = clock
+        # One connection shared by this process's threads, behind a lock: SQLite
+        # serialises writers anyway, and a connection per request thread would leak.
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(
+            self.path, timeout=30, isolation_level=None, check_same_thread=False
+        )
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        # FULL: an acknowledged delivery survives a power cut, not only a crash.
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.row_factory = sqlite3.Row
+        with self._lock:
+            self._conn.executescript(_SCHEMA)
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            db = self._conn
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    def _read(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._conn.close()
+
+    def put(
+        self,
+        delivery_id: str,
+        event: str,
+        payload: dict[str, Any],
+        *,
+        action: str | None = None,
+        repository: str | None = None,
+        issue: int | None = None,
+        installation: int | None = None,
+    ) -> bool:
+        """Store a delivery durably. Returns False when this id was stored before."""
+        with self._tx() as db:
+            cur = db.execute(
+                "INSERT OR IGNORE INTO deliveries"
+                " (id, event, action, repository, issue, installation, payload, received_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    delivery_id,
+                    event,
+                    action,
+                    repository,
+                    issue,
+                    installation,
+                    json.dumps(payload),
+                    self._clock(),
+                ),
+            )
+            return cur.rowcount == 1
+
+    def claim(self, owner: str, lease_seconds: float) -> Job | None:
+        """Lease the oldest ready delivery to `owner`, or None when nothing is ready.
+
+        Ready: queued, its `not_before` passed, not leased (or the lease ran out), and
+        no other delivery about the same issue is leased right now.
+        """
+        now = self._clock()
+        with self._tx() as db:
+            row = db.execute(
+                """
+                SELECT * FROM deliveries AS d
+                WHERE d.state = 'queued' AND d.not_before <= :now
+                  AND (d.lease_until IS NULL OR d.lease_until < :now)
+                  AND NOT EXISTS (
+                    SELECT 1 FROM deliveries AS o
+                    WHERE o.id != d.id AND o.state = 'queued'
+                      AND o.repository IS d.repository AND o.issue = d.issue
+                      AND (o.lease_until >= :now
+                           OR (o.received_at < d.received_at AND o.not_before <= :now)))
+                ORDER BY d.received_at, d.id
+                LIMIT 1
+                """,
+                {"now": now},
+            ).fetchone()
+            if row is None:
+                return None
+            db.execute(
+                "UPDATE deliveries SET lease_owner = ?, lease_until = ?, attempts = attempts + 1"
+                " WHERE id = ?",
+                (owner, now + lease_seconds, row["id"]),
+            )
+        return Job(
+            id=row["id"],
+            event=row["event"],
+            action=row["action"],
+            repository=row["repository"],
+            issue=row["issue"],
+            installation=row["installation"],
+            payload=json.loads(row["payload"]),
+            attempts=row["attempts"] + 1,
+            lease_owner=owner,
+        )
+
+    def renew(self, job: Job, lease_seconds: float) -> None:
+        """Extend the lease of a job still being worked.
+
+        Raises:
+            LeaseLost: the lease is no longer this worker's.
+        """
+        with self._tx() as db:
+            cur = db.execute(
+                "UPDATE deliveries SET lease_until = ?"
+                " WHERE id = ? AND lease_owner = ? AND state = 'queued'",
+                (self._clock() + lease_seconds, job.id, job.lease_owner),
+            )
+            if cur.rowcount != 1:
+                raise LeaseLost(job.id)
+
+    def complete(self, job: Job) -> None:
+        """Mark a job done."""
+        self._finish(job, "done", None)
+
+    def fail(self, job: Job, error: str) -> None:
+        """Give up on a job for good (a bug or a permanent error); it stays for inspection."""
+        self._finish(job, "failed", error)
+
+    def _finish(self, job: Job, state: str, error: str | None) -> None:
+        with self._tx() as db:
+            db.execute(
+                "UPDATE deliveries SET state = ?, last_error = ?, finished_at = ?,"
+                " lease_owner = NULL, lease_until = NULL"
+                " WHERE id = ? AND lease_owner = ?",
+                (state, error, self._clock(), job.id, job.lease_owner),
+            )
+
+    def retry_later(self, job: Job, delay: float, error: str) -> None:
+        """Give a job back to the queue, to be claimed again after `delay` seconds."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE deliveries SET not_before = ?, last_error = ?,"
+                " lease_owner = NULL, lease_until = NULL"
+                " WHERE id = ? AND lease_owner = ?",
+                (self._clock() + delay, error, job.id, job.lease_owner),
+            )
+
+    def prune(self, older_than: float) -> int:
+        """Delete deliveries done more than `older_than` seconds ago (failed ones stay for a
+        look); returns how many. A redelivery of a pruned id would be worked again, so
+        keep them longer than anyone redelivers by hand (the worker keeps 30 days)."""
+        with self._tx() as db:
+            cur = db.execute(
+                "DELETE FROM deliveries WHERE state = 'done' AND finished_at < ?",
+                (self._clock() - older_than,),
+            )
+            return cur.rowcount
+
+    def get(self, delivery_id: str) -> dict[str, Any] | None:
+        """One delivery's row as a dict (for tests, `healthz` and operators)."""
+        rows = self._read("SELECT * FROM deliveries WHERE id = ?", (delivery_id,))
+        return dict(rows[0]) if rows else None
+
+    def counts(self) -> dict[str, int]:
+        """How many deliveries are in each state."""
+        rows = self._read("SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state")
+        return {row["state"]: row["n"] for row in rows}

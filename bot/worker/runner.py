@@ -1,0 +1,169 @@
+"""The job runner: claims deliveries from the inbox, runs their handlers, and decides
+what happens on failure.
+
+- Transient failures (GitHub 5xx, timeouts, rate limits, git network errors) go back to
+  the inbox with exponential backoff, or after the `Retry-After` the server asked for.
+- Permanent failures and bugs mark the delivery failed (kept for inspection) after
+  logging them; they are not retried blindly.
+- While a job runs, a heartbeat renews its lease; if the process dies, the lease runs out
+  and the job is claimed again after a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bot.github.errors import PermanentError, TransientError
+from bot.worker.inbox import Inbox, Job, LeaseLost
+from bot.worker.logs import job_context
+from bot.worker.router import Router
+
+log = logging.getLogger(__name__)
+
+ContextFactory = Callable[[Job], Any]
+
+KEEP_DONE_SECONDS = 30 * 86400  # the dedupe window: done deliveries are kept 30 days
+
+
+def backoff_delay(attempt: int, retry_after: float | None, base: float, cap: float) -> float:
+    """Seconds to wait before attempt `attempt + 1`: the server's `Retry-After` when it
+    gave one, else exponential (`base * 2**(attempt-1)`, at most `cap`) with jitter."""
+    if retry_after is not None:
+        return min(max(retry_after, 0.0), cap)
+    delay = min(cap, base * 2 ** max(attempt - 1, 0))
+    return delay * random.uniform(0.8, 1.2)
+
+
+class Runner:
+    """Works the inbox.
+
+    Parameters:
+        inbox: the durable inbox.
+        router: routes `(event, action)` to handlers.
+        make_context: builds the handlers' context for a job (GitHub client, clone...).
+        lease_seconds: how long a claim lasts without a heartbeat.
+        max_attempts: transient failures are retried until this many attempts.
+        backoff_base, backoff_cap: the exponential backoff, in seconds.
+    """
+
+    def __init__(
+        self,
+        inbox: Inbox,
+        router: Router,
+        make_context: ContextFactory,
+        *,
+        lease_seconds: float = 120.0,
+        max_attempts: int = 8,
+        backoff_base: float = 5.0,
+        backoff_cap: float = 900.0,
+        worker_id: str | None = None,
+    ) -> None:
+        self.inbox = inbox
+        self.router = router
+        self.make_context = make_context
+        self.lease_seconds = lease_seconds
+        self.max_attempts = max_attempts
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+
+    def run_once(self) -> bool:
+        """Work one ready delivery. Returns False when none was ready."""
+        job = self.inbox.claim(self.worker_id, self.lease_seconds)
+        if job is None:
+            return False
+        with job_context(job.id, job.issue, f"{job.event}.{job.action}"):
+            self._work(job)
+        return True
+
+    def _work(self, job: Job) -> None:
+        started = time.monotonic()
+        stop = threading.Event()
+        beat = threading.Thread(target=self._heartbeat, args=(job, stop), daemon=True)
+        beat.start()
+        try:
+            handlers = self.router.handlers(job.event, job.action)
+            if handlers:
+                ctx = self.make_context(job)
+                for handler in handlers:
+                    handler(ctx, job.payload)
+        except TransientError as exc:
+            stop.set()
+            if job.attempts >= self.max_attempts:
+                log.error(
+                    "giving up after %d attempts: %s",
+                    job.attempts,
+                    exc,
+                    extra={"attempt": job.attempts},
+                )
+                self.inbox.fail(job, f"transient, gave up: {exc}")
+                return
+            delay = backoff_delay(
+                job.attempts, exc.retry_after, self.backoff_base, self.backoff_cap
+            )
+            log.warning("will retry in %.1f s: %s", delay, exc, extra={"attempt": job.attempts})
+            self.inbox.retry_later(job, delay, str(exc))
+            return
+        except PermanentError as exc:
+            stop.set()
+            log.error("failed: %s", exc, extra={"attempt": job.attempts})
+            self.inbox.fail(job, str(exc))
+            return
+        except Exception as exc:  # a bug: keep the worker alive, keep the job for a look
+            stop.set()
+            log.exception("bug while working the delivery", extra={"attempt": job.attempts})
+            self.inbox.fail(job, f"{exc.__class__.__name__}: {exc}")
+            return
+        finally:
+            stop.set()
+            beat.join()
+        self.inbox.complete(job)
+        log.info(
+            "done",
+            extra={
+                "attempt": job.attempts,
+                "duration_ms": round((time.monotonic() - started) * 1000),
+            },
+        )
+
+    def _heartbeat(self, job: Job, stop: threading.Event) -> None:
+        with job_context(job.id, job.issue, f"{job.event}.{job.action}"):
+            while not stop.wait(self.lease_seconds / 3):
+                try:
+                    self.inbox.renew(job, self.lease_seconds)
+                except LeaseLost:
+                    log.warning("lost the lease; another worker may work this delivery too")
+                    return
+
+    def run_forever(
+        self, stop: threading.Event, wake: threading.Event | None = None, idle_poll: float = 1.0
+    ) -> None:
+        """Work deliveries until `stop` is set; sleep `idle_poll` (or until `wake` is set)
+        when nothing is ready."""
+        log.info("worker %s started", self.worker_id)
+        next_prune = 0.0
+        while not stop.is_set():
+            if time.monotonic() >= next_prune:
+                pruned = self.inbox.prune(KEEP_DONE_SECONDS)
+                if pruned:
+                    log.info("pruned %d old deliveries", pruned)
+                next_prune = time.monotonic() + 3600
+            try:
+                worked = self.run_once()
+            except Exception:  # the inbox itself failed (disk full?): wait, try again
+                log.exception("inbox error")
+                worked = False
+            if not worked:
+                if wake is not None:
+                    wake.wait(idle_poll)
+                    wake.clear()
+                else:
+                    stop.wait(idle_poll)
+        log.info("worker %s stopped", self.worker_id)

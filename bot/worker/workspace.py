@@ -1,0 +1,83 @@
+"""The data the engine works on: the persistent clone plus the engine's in-memory index.
+
+`Workspace.checkout()` brings the clone to the default branch's head and refreshes the
+index (only files whose size or mtime changed are read again). `plan()` asks the engine;
+`publish()` applies a plan in the clone, commits, pushes the branch, and puts the clone
+back on the base so the index again describes the default branch.
+
+The engine is reached only through `bot.engine.api` (the contract in docs/DESIGN.md),
+imported when first needed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.github.gitrepo import BranchResult, DataClone
+
+
+@dataclass
+class PlannedIssue:
+    """A plan and its JSON, made on the default branch at `base`."""
+
+    plan: Any
+    json: dict[str, Any]
+    base: str
+
+
+class Workspace:
+    """The clone and the engine's index over it.
+
+    Parameters:
+        clone: the persistent clone.
+        data_root: the folder inside the repository that holds `data/` (from the config).
+    """
+
+    def __init__(self, clone: DataClone, data_root: str = ".") -> None:
+        self.clone = clone
+        self.data_root = data_root
+        self._index: Any = None
+        self._index_root: Path | None = None
+
+    @property
+    def root(self) -> Path:
+        """The folder holding `data/xml` and `data/yaml`."""
+        return (self.clone.path / self.data_root).resolve()
+
+    def checkout(self, default_branch: str) -> str:
+        """Fetch and check out the default branch; load or refresh the index.
+
+        Returns:
+            The commit the data now reflects.
+        """
+        from bot.anthology.index import DataIndex
+
+        head = self.clone.sync(default_branch)
+        if self._index is None or self._index_root != self.root:
+            self._index = DataIndex.load(self.root)
+            self._index_root = self.root
+        else:
+            self._index.refresh()
+        return head
+
+    def plan(self, issue: dict[str, Any], base: str, new_id: str | None) -> PlannedIssue:
+        """Run the engine on an issue (after `checkout`)."""
+        from bot.engine.api import plan_issue
+
+        plan = plan_issue(self._index, issue, new_id=new_id)
+        return PlannedIssue(plan=plan, json=plan.to_json(), base=base)
+
+    def publish(self, planned: PlannedIssue, branch: str, message: str) -> BranchResult:
+        """Apply the plan on its base, commit, push `branch`; then reset the clone."""
+        from bot.engine.api import apply_plan
+
+        try:
+            written = apply_plan(self._index, planned.plan)
+            prefix = Path(self.data_root)
+            paths = [str(prefix / p) if self.data_root not in ("", ".") else p for p in written]
+            return self.clone.publish_branch(branch, planned.base, paths, message)
+        finally:
+            self.clone.reset_to(planned.base)
+            self._index.refresh()

@@ -1,0 +1,79 @@
+"""The persistent clone against a real bare repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.github.gitrepo import DataClone
+from bot.standins.datarepo import git, make_data_repo, push_change
+
+
+@pytest.fixture
+def origin(tmp_path) -> Path:
+    return make_data_repo(tmp_path)
+
+
+def bare_git(bare: Path, *args: str) -> str:
+    return git(bare, "--git-dir", str(bare), *args)
+
+
+def test_clones_once_then_fetches_new_commits(tmp_path, origin):
+    clone = DataClone(tmp_path / "clone", str(origin))
+    first = clone.sync("main")
+    marker = clone.path / ".git" / "marker"
+    marker.write_text("still the same clone")
+    (clone.path / "data" / "stray.txt").write_text("left by a crashed job")
+    head = push_change(origin, tmp_path, "data/new.txt", "new\n", "A new commit")
+    assert clone.sync("main") == head != first
+    assert marker.exists()  # not cloned again
+    assert (clone.path / "data" / "new.txt").read_text() == "new\n"
+    assert not (clone.path / "data" / "stray.txt").exists()
+
+
+def test_publishing_a_branch_is_idempotent(tmp_path, origin):
+    clone = DataClone(tmp_path / "clone", str(origin))
+    base = clone.sync("main")
+    people = clone.path / "data" / "yaml" / "people.yaml"
+
+    def publish():
+        people.write_text(people.read_text() + "# change\n")
+        try:
+            return clone.publish_branch(
+                "authorbot/issue-1", base, ["data/yaml/people.yaml"], "One change"
+            )
+        finally:
+            clone.reset_to(base)
+
+    first = publish()
+    assert first.pushed and bare_git(origin, "rev-parse", "authorbot/issue-1") == first.head
+    assert bare_git(origin, "rev-parse", "authorbot/issue-1^") == base
+    second = publish()
+    assert not second.pushed and second.head == first.head
+    assert "# change" not in people.read_text()  # the clone is back on the base
+
+
+def test_a_moved_base_rebuilds_the_branch(tmp_path, origin):
+    clone = DataClone(tmp_path / "clone", str(origin))
+    base = clone.sync("main")
+    readme = clone.path / "data" / "README"
+    readme.write_text("mine\n")
+    first = clone.publish_branch("b", base, ["data/README"], "Mine")
+    new_base = push_change(origin, tmp_path, "other.txt", "x\n", "Someone else's")
+    assert clone.sync("main") == new_base
+    readme.write_text("mine\n")
+    second = clone.publish_branch("b", new_base, ["data/README"], "Mine")
+    assert second.pushed and second.head != first.head
+    assert bare_git(origin, "rev-parse", "b^") == new_base
+
+
+def test_credentials_stay_out_of_the_git_config(tmp_path, origin):
+    clone = DataClone(tmp_path / "clone", "https://github.example/o/r.git", token=lambda: "s3cr3t")
+    env = clone._env()
+    assert env["GIT_CONFIG_KEY_0"] == "http.extraHeader"
+    assert env["GIT_CONFIG_VALUE_0"].startswith("Authorization: Basic ")
+    assert "s3cr3t" not in env["GIT_CONFIG_VALUE_0"]  # base64, and only in the environment
+    assert (
+        "GIT_CONFIG_KEY_0" not in DataClone(tmp_path / "c2", str(origin), token=lambda: "t")._env()
+    )

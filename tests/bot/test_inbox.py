@@ -1,0 +1,104 @@
+"""The SQLite inbox: dedupe, leases, per-issue order, retries (a real file, a fake clock)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.worker.inbox import Inbox, LeaseLost
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def inbox(tmp_path, clock) -> Inbox:
+    return Inbox(tmp_path / "inbox.sqlite3", clock=clock)
+
+
+def put(inbox: Inbox, clock: Clock, delivery: str, issue: int | None = 1) -> bool:
+    clock.now += 0.001
+    return inbox.put(
+        delivery, "issues", {"n": delivery}, action="opened", repository="o/r", issue=issue
+    )
+
+
+def test_a_delivery_is_stored_once_and_survives_a_reopen(tmp_path, inbox, clock):
+    assert put(inbox, clock, "a") is True
+    assert put(inbox, clock, "a") is False
+    inbox.close()
+    again = Inbox(tmp_path / "inbox.sqlite3", clock=clock)
+    assert again.counts() == {"queued": 1}
+    job = again.claim("w", 10)
+    assert (job.id, job.payload, job.attempts) == ("a", {"n": "a"}, 1)
+
+
+def test_a_lease_hides_the_job_until_it_runs_out(inbox, clock):
+    put(inbox, clock, "a")
+    job = inbox.claim("w1", 10)
+    assert inbox.claim("w2", 10) is None
+    clock.now += 11  # the worker died: its lease runs out
+    again = inbox.claim("w2", 10)
+    assert (again.id, again.attempts, again.lease_owner) == ("a", 2, "w2")
+    with pytest.raises(LeaseLost):
+        inbox.renew(job, 10)
+    inbox.complete(job)  # the dead worker's late completion does not count
+    assert inbox.get("a")["state"] == "queued"
+    inbox.complete(again)
+    assert inbox.get("a")["state"] == "done"
+
+
+def test_renewing_keeps_the_lease(inbox, clock):
+    put(inbox, clock, "a")
+    job = inbox.claim("w1", 10)
+    clock.now += 8
+    inbox.renew(job, 10)
+    clock.now += 8
+    assert inbox.claim("w2", 10) is None
+
+
+def test_one_issue_at_a_time_in_arrival_order(inbox, clock):
+    put(inbox, clock, "first", issue=1)
+    put(inbox, clock, "second", issue=1)
+    put(inbox, clock, "other", issue=2)
+    first = inbox.claim("w1", 10)
+    other = inbox.claim("w2", 10)
+    assert (first.id, other.id) == ("first", "other")
+    assert inbox.claim("w3", 10) is None  # "second" waits for "first"
+    inbox.complete(first)
+    assert inbox.claim("w3", 10).id == "second"
+
+
+def test_retry_later_waits_and_fail_keeps_the_error(inbox, clock):
+    put(inbox, clock, "a")
+    job = inbox.claim("w", 10)
+    inbox.retry_later(job, 30, "GitHub answered 502")
+    assert inbox.claim("w", 10) is None
+    clock.now += 31
+    job = inbox.claim("w", 10)
+    assert job.attempts == 2
+    inbox.fail(job, "boom")
+    row = inbox.get("a")
+    assert (row["state"], row["last_error"]) == ("failed", "boom")
+    assert inbox.claim("w", 10) is None
+
+
+def test_prune_removes_old_done_deliveries_only(inbox, clock):
+    put(inbox, clock, "done-long-ago")
+    put(inbox, clock, "failed", issue=2)
+    inbox.complete(inbox.claim("w", 10))
+    inbox.fail(inbox.claim("w", 10), "bug")
+    clock.now += 100
+    put(inbox, clock, "recent", issue=3)
+    assert inbox.prune(50) == 1
+    assert inbox.get("done-long-ago") is None
+    assert inbox.get("failed")["state"] == "failed" and inbox.get("recent") is not None

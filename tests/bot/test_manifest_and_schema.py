@@ -1,0 +1,28 @@
+"""The app manifest asks for the least that works; the config schema is a valid schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from bot import schemas
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_app_manifest_permissions_and_events():
+    manifest = yaml.safe_load((REPO / "app.yml").read_text("utf-8"))
+    assert manifest["default_permissions"] == {
+        "contents": "write",
+        "issues": "write",
+        "pull_requests": "write",
+        "metadata": "read",
+    }
+    assert manifest["default_events"] == ["issues", "issue_comment", "pull_request"]
+    assert manifest["hook_attributes"]["url"].endswith("/webhook")
+
+
+def test_config_schema_is_valid():
+    jsonschema.Draft202012Validator.check_schema(schemas.load_schema("config"))

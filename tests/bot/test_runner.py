@@ -1,0 +1,87 @@
+"""The runner's decisions: done, retried with backoff (or Retry-After), or failed."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.github.errors import PermanentError, TransientError
+from bot.worker.inbox import Inbox
+from bot.worker.router import Router
+from bot.worker.runner import Runner, backoff_delay
+
+
+def test_backoff_prefers_retry_after_and_is_capped():
+    assert backoff_delay(1, 7.0, base=5, cap=900) == 7.0
+    assert backoff_delay(3, 5000.0, base=5, cap=900) == 900
+    assert 16 <= backoff_delay(3, None, base=5, cap=900) <= 24
+    assert backoff_delay(30, None, base=5, cap=900) <= 900 * 1.2
+
+
+@pytest.fixture
+def inbox(tmp_path) -> Inbox:
+    return Inbox(tmp_path / "inbox.sqlite3")
+
+
+def make_runner(inbox: Inbox, outcome, max_attempts: int = 3) -> tuple[Runner, list]:
+    router = Router()
+    calls: list = []
+
+    @router.register("issues", "opened")
+    def handler(ctx, payload):
+        calls.append((ctx, payload))
+        if outcome is not None:
+            raise outcome
+
+    runner = Runner(
+        inbox,
+        router,
+        lambda job: f"ctx-{job.id}",
+        lease_seconds=30,
+        max_attempts=max_attempts,
+        backoff_base=0.0,
+    )
+    return runner, calls
+
+
+def test_success_marks_the_delivery_done(inbox):
+    runner, calls = make_runner(inbox, None)
+    inbox.put("a", "issues", {"x": 1}, action="opened")
+    assert runner.run_once() is True
+    assert calls == [("ctx-a", {"x": 1})]
+    assert inbox.get("a")["state"] == "done"
+    assert runner.run_once() is False
+
+
+def test_a_transient_error_is_retried_after_retry_after(inbox):
+    runner, _ = make_runner(inbox, TransientError("502", retry_after=60))
+    inbox.put("a", "issues", {}, action="opened")
+    runner.run_once()
+    row = inbox.get("a")
+    assert row["state"] == "queued" and row["last_error"] == "502"
+    assert row["not_before"] - row["received_at"] >= 59
+    assert runner.run_once() is False  # not before a minute
+
+
+def test_transient_errors_give_up_after_max_attempts(inbox):
+    runner, calls = make_runner(inbox, TransientError("timeout"), max_attempts=3)
+    inbox.put("a", "issues", {}, action="opened")
+    while runner.run_once():
+        pass
+    assert len(calls) == 3
+    assert inbox.get("a")["state"] == "failed"
+
+
+@pytest.mark.parametrize("error", [PermanentError("422", 422), KeyError("bug")])
+def test_permanent_errors_and_bugs_fail_at_once(inbox, error):
+    runner, calls = make_runner(inbox, error)
+    inbox.put("a", "issues", {}, action="opened")
+    runner.run_once()
+    assert len(calls) == 1
+    assert inbox.get("a")["state"] == "failed"
+
+
+def test_events_without_handlers_are_done(inbox):
+    runner, calls = make_runner(inbox, None)
+    inbox.put("a", "issues", {}, action="deleted")
+    runner.run_once()
+    assert calls == [] and inbox.get("a")["state"] == "done"

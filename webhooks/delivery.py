@@ -1,0 +1,106 @@
+"""Turning an HTTP request into a verified webhook delivery: a pure function, no Flask.
+
+`read_delivery(headers, body, secret, max_bytes)` either returns a `Delivery` or raises
+`DeliveryRejected` carrying the HTTP status to answer with. The transport (Flask) only
+passes values in and writes the answer out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from webhooks import signature
+
+# Events the worker acts on; everything else is acknowledged with 204 and dropped.
+HANDLED_EVENTS = frozenset({"issues", "issue_comment", "pull_request"})
+
+
+class DeliveryRejected(Exception):
+    """A request that is not a delivery we accept; `status` is the HTTP answer."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One verified webhook delivery.
+
+    `id` is GitHub's `X-GitHub-Delivery` (the same on redelivery), `event` is
+    `X-GitHub-Event`, `payload` the parsed JSON body.
+    """
+
+    id: str
+    event: str
+    payload: dict[str, Any]
+
+    @property
+    def action(self) -> str | None:
+        """The payload's `action` (`opened`, `created`, ...), if any."""
+        action = self.payload.get("action")
+        return action if isinstance(action, str) else None
+
+    @property
+    def repository(self) -> str | None:
+        """`owner/name` of the repository the event is about."""
+        repo = self.payload.get("repository") or {}
+        name = repo.get("full_name") if isinstance(repo, dict) else None
+        return name if isinstance(name, str) else None
+
+    @property
+    def issue_number(self) -> int | None:
+        """The issue (or pull request) number the event is about, if any."""
+        for key in ("issue", "pull_request"):
+            item = self.payload.get(key)
+            if isinstance(item, dict) and isinstance(item.get("number"), int):
+                return item["number"]
+        return None
+
+    @property
+    def installation_id(self) -> int | None:
+        """The GitHub App installation that sent it (None for a plain webhook)."""
+        inst = self.payload.get("installation")
+        if isinstance(inst, dict) and isinstance(inst.get("id"), int):
+            return inst["id"]
+        return None
+
+
+def read_delivery(
+    headers: Mapping[str, str], body: bytes, secret: bytes, max_bytes: int
+) -> Delivery:
+    """Verify and parse one webhook request.
+
+    Parameters:
+        headers: the request headers (names in any case).
+        body: the raw body, exactly as received (the signature covers these bytes).
+        secret: the webhook secret.
+        max_bytes: the largest body accepted.
+
+    Returns:
+        The delivery (for `ping` too; the caller answers it).
+
+    Raises:
+        DeliveryRejected: 413 too large, 401 bad or missing signature, 400 missing
+            headers or malformed JSON.
+    """
+    headers = {name.lower(): value for name, value in headers.items()}
+    if len(body) > max_bytes:
+        raise DeliveryRejected(413, f"body larger than {max_bytes} bytes")
+    if not signature.verify(secret, body, headers.get("x-hub-signature-256")):
+        raise DeliveryRejected(401, "missing or wrong X-Hub-Signature-256")
+    delivery_id = headers.get("x-github-delivery", "").strip()
+    event = headers.get("x-github-event", "").strip()
+    if not delivery_id or not event or len(delivery_id) > 200:
+        raise DeliveryRejected(400, "missing X-GitHub-Delivery or X-GitHub-Event")
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DeliveryRejected(400, f"malformed JSON: {exc}") from None
+    if not isinstance(payload, dict):
+        raise DeliveryRejected(400, "the JSON body is not an object")
+    return Delivery(delivery_id, event, payload)
