@@ -13,7 +13,10 @@ SAMPLE = Path(__file__).resolve().parent / "sample"
 
 def sample_issues() -> list[tuple[str, dict]]:
     """The example issues shipped with the package, by file name."""
-    return [(p.stem, json.loads(p.read_text("utf-8"))) for p in sorted((SAMPLE / "issues").glob("*.json"))]
+    return [
+        (p.stem, json.loads(p.read_text("utf-8")))
+        for p in sorted((SAMPLE / "issues").glob("*.json"))
+    ]
 
 
 def run(engine_only: bool = False) -> int:
@@ -42,7 +45,7 @@ def run_engine_demo() -> int:
         root = Path(tmp) / "data-repo"
         shutil.copytree(SAMPLE / "data", root / "data")
         index = DataIndex.load(root)
-        print(f"Sample data: {len(index.people)} verified people, {len(index.items)} papers and volumes.")
+        print(f"Sample data: {len(index.people)} verified people, {len(index.items)} items.")
         for name, issue in sample_issues():
             print()
             print("=" * 78)

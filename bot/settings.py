@@ -83,6 +83,8 @@ class Settings:
             backoff_base=float(env.get("AUTHORBOT_BACKOFF_BASE", 5)),
             poll_seconds=float(env.get("AUTHORBOT_POLL_SECONDS", 1)),
             log_level=env.get("AUTHORBOT_LOG_LEVEL", "INFO"),
-            pages_data_root=Path(env["AUTHORBOT_PAGES_DATA"]) if env.get("AUTHORBOT_PAGES_DATA") else None,
+            pages_data_root=Path(env["AUTHORBOT_PAGES_DATA"])
+            if env.get("AUTHORBOT_PAGES_DATA")
+            else None,
             issue_repo=env.get("AUTHORBOT_ISSUE_REPO", "acl-org/acl-anthology"),
         )

@@ -91,7 +91,9 @@ def _decide_explicit(
     d.scope = "listed"
     if not request.kinds:
         # Our form has no boxes: a new person is a verification, a part of a page a split.
-        whole_page = bool(pages) and set(items) >= {o.item for o in index.page_occurrences(pages[0])}
+        whole_page = bool(pages) and set(items) >= {
+            o.item for o in index.page_occurrences(pages[0])
+        }
         if request.target.new:
             d.kinds = ("verify",) if whole_page else ("verify", "split")
         else:
