@@ -224,12 +224,10 @@ def scan_collection(
             role_counts = {}
             title = bibkey = None
         elif branch == "V":
-            if item_id is not None and item_kind != "volume":
-                items.append(
-                    Item(item_id, item_kind, collection, volume or "", title or "", bibkey, year)
-                )
             if volume is not None:
-                items.append(Item(volume, "volume", collection, volume, volume_title, None, year))
+                _close_volume(
+                    items, collection, volume, volume_title, year, item_id, item_kind, title, bibkey
+                )
             vid = dict(_ATTR.findall(m.group("vattrs"))).get("id")
             if vid is None:
                 raise XMLScanError(f"{collection}: <volume> without id")
@@ -245,19 +243,34 @@ def scan_collection(
             if in_meta:
                 year = m.group("year")
         elif branch == "E":
-            if item_id is not None and item_kind != "volume":
-                items.append(
-                    Item(item_id, item_kind, collection, volume or "", title or "", bibkey, year)
-                )
             if volume is not None:
-                items.append(Item(volume, "volume", collection, volume, volume_title, None, year))
+                _close_volume(
+                    items, collection, volume, volume_title, year, item_id, item_kind, title, bibkey
+                )
             volume = item_id = None
             item_kind = ""
-    if item_id is not None and item_kind != "volume":
-        items.append(Item(item_id, item_kind, collection, volume or "", title or "", bibkey, year))
     if volume is not None:
-        items.append(Item(volume, "volume", collection, volume, volume_title, None, year))
+        _close_volume(
+            items, collection, volume, volume_title, year, item_id, item_kind, title, bibkey
+        )
     return CollectionScan(collection, tuple(items), tuple(occs))
+
+
+def _close_volume(
+    items: list[Item],
+    collection: str,
+    volume: str,
+    volume_title: str,
+    year: str | None,
+    item_id: str | None,
+    item_kind: str,
+    title: str | None,
+    bibkey: str | None,
+) -> None:
+    """Record the last paper of a volume (if any) and the volume itself."""
+    if item_id is not None and item_kind != "volume":
+        items.append(Item(item_id, item_kind, collection, volume, title or "", bibkey, year))
+    items.append(Item(volume, "volume", collection, volume, volume_title, None, year))
 
 
 def _paper_id(volume_full_id: str, paper: str) -> str:

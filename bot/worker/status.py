@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.engine.request import Notice  # the engine's (code, message), shared
 from bot.worker.commands import help_text
 from bot.worker.orcidcheck import OrcidVerdict
 from bot.worker.state import STATUS_MARKER, IssueState
@@ -21,14 +22,6 @@ HEADLINES = {
     "needs-info": "✋ Needs information: please edit the issue",
     "rejected": "❌ This request cannot be done as asked",
 }
-
-
-@dataclass(frozen=True)
-class Notice:
-    """A message with a machine-readable code (from the engine or the bot itself)."""
-
-    code: str
-    message: str
 
 
 @dataclass(frozen=True)
