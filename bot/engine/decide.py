@@ -56,6 +56,8 @@ def decide(index: DataIndex, request: FixRequest, pages: list[str], items: list[
         _decide_from_boxes(index, request, pages, items, d)
     if request.preferred_name is not None and ("name-change" in kinds or d.new_person):
         d.canonical_from_request = True
+    if d.new_person:
+        _check_new_person_facts(request, d)
     if "name-change" in kinds and request.preferred_name is None:
         d.problems.append(
             problem(
@@ -65,6 +67,36 @@ def decide(index: DataIndex, request: FixRequest, pages: list[str], items: list[
             )
         )
     return d
+
+
+def _papers_section(request: FixRequest) -> str:
+    """The heading under which the request's form takes the list of papers."""
+    if request.form == "anthology-2024":
+        return "Your papers"
+    if request.form == "authorbot":
+        return "Papers"
+    return "Supporting Information"
+
+
+def _check_new_person_facts(request: FixRequest, d: Decision) -> None:
+    """A new author page needs an ORCID iD and the degree institution (it forms the
+    ID when the name is taken); asked for together with anything else missing."""
+    if not request.orcid:
+        d.problems.append(
+            problem(
+                "orcid-missing",
+                "A new author page needs the person's ORCID iD. Please add it "
+                "(https://orcid.org/0000-...) to the issue; the ORCID record must be public.",
+            )
+        )
+    if not request.degree:
+        d.problems.append(
+            problem(
+                "degree-missing",
+                "A new author page needs the institution of the person's highest "
+                "(anticipated) degree. Please add it to the issue.",
+            )
+        )
 
 
 def _kinds(request: FixRequest, pages: list[str], items: list[str]) -> tuple[Kind, ...]:
@@ -160,7 +192,7 @@ def _decide_from_boxes(
                 problem(
                     "papers-missing",
                     "A split needs the list of papers that are yours. Please add their "
-                    "aclanthology.org links (one per line) under 'Supporting Information'.",
+                    f"aclanthology.org links (one per line) under '{_papers_section(request)}'.",
                 )
             )
         if owner is not None:
