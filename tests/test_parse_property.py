@@ -3,12 +3,16 @@ raises."""
 
 from __future__ import annotations
 
+import re
+import time
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.engine.parse import parse_issue
+from bot.anthology.ids import parse_id
+from bot.engine.parse import OUR_FORM_PATH, parse_issue, render_issue_form_body
 from bot.engine.request import FixRequest, validate_fix_request
 
 HEADINGS = [
@@ -133,3 +137,158 @@ json_values = st.recursive(
 )
 def test_arbitrary_issue_shapes(issue: Any) -> None:
     check(issue)
+
+
+# ------------------------------------------------------------ very large bodies
+
+# Pieces that make regular expressions backtrack when repeated without end: runs of
+# separators, brackets, markup, digits, URL and ID prefixes, invisible characters.
+RUNS = [
+    ",",
+    ", ",
+    "- ",
+    "-",
+    "~",
+    "<",
+    "&",
+    "#",
+    "`",
+    "(",
+    "[a](",
+    ":",
+    "0",
+    "0000-",
+    "0000 0002 ",
+    "(expected ",
+    "-phd in a",
+    "-add ",
+    "a ",
+    "a-2020-",
+    "2024.",
+    "P19-",
+    "https://aclanthology.org/",
+    "\u200d",
+    "\u202e\u05e9",
+]
+ANTHOLOGY_FIELDS = (
+    "Author Pages in the Anthology",
+    "Author ORCID",
+    "Institution of highest (anticipated) degree",
+    "Type of Author Metadata Correction",
+    "Supporting Information",
+    "Preferred author name",
+)
+# Typical: 0.1-2.5 s; the limit is there to catch growth faster than linear (an
+# institution of a million commas took hours before the look-behind fix).
+BIG_SECONDS = 6.0
+
+
+def big_body(piece: str, size: int = 0, lines: int = 0) -> str:
+    """An Anthology-form body whose every field is `piece` repeated: `size`
+    characters in all, or `lines` lines in all (one piece a line)."""
+    if lines:
+        value = "\n".join([piece] * (lines // len(ANTHOLOGY_FIELDS) + 1))
+    else:
+        value = piece * (size // len(ANTHOLOGY_FIELDS) // len(piece) + 1)
+    return "\n\n".join(f"### {heading}\n\n{value}" for heading in ANTHOLOGY_FIELDS)
+
+
+def timed_parse(title: str, body: str) -> tuple[FixRequest, float]:
+    """Parse an issue and say how long it took (checked like every other parse)."""
+    started = time.perf_counter()
+    request = check({"title": title, "body": body, "labels": []})
+    return request, time.perf_counter() - started
+
+
+@pytest.mark.parametrize("piece", RUNS)
+def test_a_one_megabyte_body_parses_in_seconds(piece: str) -> None:
+    body = big_body(piece, 1_000_000)
+    assert len(body) >= 1_000_000
+    _, seconds = timed_parse("Author Page: " + piece * 1000, body)
+    assert seconds < BIG_SECONDS, f"{seconds:.1f}s"
+
+
+@pytest.mark.parametrize("piece", ["- [X] a", "### x", "```", "~~a~~ 0000-0002"])
+def test_a_body_of_100k_lines_parses_in_seconds(piece: str) -> None:
+    body = big_body(piece, lines=100_000)
+    assert body.count("\n") >= 100_000
+    _, seconds = timed_parse("Author Page: x", body)
+    assert seconds < BIG_SECONDS, f"{seconds:.1f}s"
+
+
+def test_a_one_megabyte_free_text_body_parses_in_seconds() -> None:
+    body = "".join(RUNS) * (1_000_000 // len("".join(RUNS)) + 1)
+    request, seconds = timed_parse("", body)
+    assert request.form == "free-text"
+    assert seconds < BIG_SECONDS, f"{seconds:.1f}s"
+
+
+# ------------------------------------------- hostile characters in every field
+
+# What could break the files or the paths the values end up in: YAML and XML
+# specials, invisible and right-to-left characters, line separators other than the
+# newline, control characters, a lone surrogate, path tricks.
+HOSTILE = [
+    ":",
+    "#",
+    "{",
+    "}",
+    "!!",
+    "- ",
+    "'",
+    '"',
+    "<",
+    "&",
+    "&amp;",
+    "\u200d",
+    "\u200b",
+    "\u202e",
+    "\u05e9\u05dc\u05d5\u05dd",
+    "\u2028",
+    "\x85",
+    "\x00",
+    "\x1b",
+    "\ud800",
+    "../",
+    "/etc/passwd",
+    "%2e%2e%2f",
+    "..\\",
+    "~",
+]
+hostile_value = st.lists(
+    st.one_of(st.sampled_from(HOSTILE), st.sampled_from(SNIPPETS), st.text(max_size=8)),
+    max_size=6,
+).map("".join)
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\n]")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    fields=st.fixed_dictionaries(
+        {
+            "author-page": hostile_value,
+            "papers": hostile_value,
+            "target": hostile_value,
+            "orcid": hostile_value,
+            "institution": hostile_value,
+            "name": hostile_value,
+            "notes": hostile_value,
+        }
+    ),
+    title=hostile_value,
+)
+def test_hostile_values_in_our_form_give_clean_ids_and_values(fields, title) -> None:
+    body = render_issue_form_body(OUR_FORM_PATH, {**fields, "confirm": True})
+    request = check({"title": title, "body": body, "labels": [{"name": "authorbot"}]})
+    for paper in request.papers:
+        if paper.kind == "anthology-id":
+            parsed = parse_id(paper.value)
+            assert parsed is not None and parsed.full == paper.value
+    # What goes into people.yaml is one line of writable text.
+    values = [request.degree or ""]
+    if request.preferred_name is not None:
+        values += [request.preferred_name.first or "", request.preferred_name.last]
+    for value in values:
+        assert not _UNWRITABLE.search(value), value
+        assert value == value.strip()
+        value.encode("utf-8")

@@ -137,7 +137,14 @@ def read_written_id(text: str) -> AnthologyID | None:
     Returns:
         The parsed ID (`P19-1001`, `2024.emnlp-main.123`), or None.
     """
-    token = _REVISION_SUFFIX.sub("", _FILE_SUFFIX.sub("", text.strip()))
+    token = _FILE_SUFFIX.sub("", text.strip())
+    # Only papers have revisions: an ID that reads whole (the volume `1950.x-0v0`)
+    # is not cut.
+    return _read_token(token) or _read_token(_REVISION_SUFFIX.sub("", token))
+
+
+def _read_token(token: str) -> AnthologyID | None:
+    """parse_id after undoing the case people write IDs in (`p19-1001`, `2024.EMNLP-main.1`)."""
     if _OLD_STYLE_LOWER.fullmatch(token):
         token = token[0].upper() + token[1:]
     elif token[:4].isascii() and token[:4].isdigit() and token[4:5] == ".":

@@ -102,6 +102,13 @@ def dump_entries(entries: Iterable[PersonEntry]) -> str:
     return yaml.dump(data, Dumper=_PeopleDumper, allow_unicode=True)
 
 
+def is_plain_key(pid: str) -> bool:
+    """True when PyYAML writes `pid` as a plain key (`pid:` at the start of its
+    line), the only shape `PeopleFile` reads: not a word YAML reads as something
+    else (`null`, `yes`, `off`), not longer than a simple key may be (128)."""
+    return yaml.dump({pid: 0}, Dumper=_PeopleDumper) == f"{pid}: 0\n"
+
+
 def entry_from_mapping(pid: str, value: Mapping[str, Any]) -> PersonEntry:
     """Build a PersonEntry from its loaded YAML mapping.
 

@@ -19,7 +19,7 @@ from typing import Any
 from bot.anthology.ids import collection_file
 from bot.anthology.index import DataIndex
 from bot.anthology.names import Name, name_score
-from bot.anthology.people import PEOPLE_YAML, PersonEntry, dump_entries
+from bot.anthology.people import PEOPLE_YAML, PersonEntry, dump_entries, is_plain_key
 from bot.anthology.resolve import (
     explicit_id_problem,
     is_unverified_page,
@@ -190,6 +190,9 @@ def plan_request(index: DataIndex, request: FixRequest, new_id: str | None = Non
     plan.warnings += decision.warnings
     if not plan.problems:
         _plan_change(index, request, decision, found.items, new_id, plan)
+    # A problem says it better than the parser's warning of the same kind.
+    codes = {p.code for p in plan.problems}
+    plan.warnings = [w for w in plan.warnings if w.code not in codes]
     plan.status = status_for(plan.problems)
     if plan.status != "ready":
         plan.files = {}
@@ -349,22 +352,7 @@ def _target_entry(
     if request.preferred_name is not None:
         preferred = Name(request.preferred_name.first or None, request.preferred_name.last)
     if d.new_person:
-        if not request.orcid:
-            plan.problems.append(
-                problem(
-                    "orcid-missing",
-                    "A new author page needs the person's ORCID iD. Please add it "
-                    "(https://orcid.org/0000-...) to the issue; the ORCID record must be public.",
-                )
-            )
-        if not request.degree:
-            plan.problems.append(
-                problem(
-                    "degree-missing",
-                    "A new author page needs the institution of the person's highest "
-                    "(anticipated) degree. Please add it to the issue.",
-                )
-            )
+        # The ORCID iD and the institution were asked for in decide().
         if not moving and d.scope != "none":
             plan.problems.append(
                 problem("papers-missing", "No paper to move to the new author page was found.")
@@ -373,11 +361,12 @@ def _target_entry(
             return None
         names = _ordered_names(moving, preferred if d.canonical_from_request else None)
         pid = new_id or _new_person_id(index, names[0], request.orcid or "")
-        if pid is None or not PERSON_ID.fullmatch(pid) or pid in index.people:
+        if pid is None or not _usable_id(pid) or pid in index.people:
             bad = pid or f"{names[0].slug}-{(request.orcid or '')[-4:].lower()}"
+            code = "id-invalid" if pid and not _usable_id(pid) else "id-taken"
             plan.problems.append(
                 problem(
-                    "id-taken" if pid else "id-unavailable",
+                    code if pid else "id-unavailable",
                     f"The ID {bad!r} cannot be used for the new author page "
                     f"({'taken' if bad in index.people else 'not a valid ID'}). A maintainer can "
                     "choose one with the command '@authorbot id <new-id>'.",
@@ -434,12 +423,20 @@ def _ordered_names(moving: list[Occurrence], preferred: Name | None) -> list[Nam
 
 
 def _new_person_id(index: DataIndex, canonical: Name, orcid: str) -> str | None:
-    """The slug when free, else the slug and the ORCID iD's last four characters."""
+    """The slug when free (and usable), else the slug and the ORCID iD's last four
+    characters; None when neither can be used."""
     slug = canonical.slug
-    if slug not in index.people:
+    if slug not in index.people and _usable_id(slug):
         return slug
     with_orcid = f"{slug}-{orcid[-4:].lower()}"
-    return with_orcid if with_orcid not in index.people else None
+    return with_orcid if with_orcid not in index.people and _usable_id(with_orcid) else None
+
+
+def _usable_id(pid: str) -> bool:
+    """True for a person ID people.yaml can hold as the Anthology writes it: the ID
+    pattern, and a plain key (`null`, `yes` or a key of 129 characters would be
+    written quoted or as `? key`, which no reader of the file expects)."""
+    return bool(PERSON_ID.fullmatch(pid)) and is_plain_key(pid)
 
 
 def _absorb(target: PersonEntry, merged: PersonEntry) -> PersonEntry:

@@ -43,6 +43,17 @@ def apply_edits(old: str, edits: Sequence[TextEdit]) -> str:
     return "".join(out)
 
 
+def split_lines(text: str) -> list[str]:
+    """The lines of a text, each with its newline, split at `\\n` only: unlike
+    `str.splitlines`, U+2028, NEL or a form feed inside a title do not end a line,
+    for the XML and for git."""
+    lines = text.split("\n")
+    out = [line + "\n" for line in lines[:-1]]
+    if lines[-1]:
+        out.append(lines[-1])
+    return out
+
+
 def refine_edits(old: str, edits: Sequence[TextEdit]) -> list[TextEdit]:
     """Split edits of whole blocks of lines into edits of just the lines that differ
     (a changed people.yaml entry then shows only its changed lines in the diff).
@@ -54,8 +65,8 @@ def refine_edits(old: str, edits: Sequence[TextEdit]) -> list[TextEdit]:
         if not (whole_lines and edit.new.endswith("\n") and span):
             out.append(edit)
             continue
-        a = span.splitlines(keepends=True)
-        b = edit.new.splitlines(keepends=True)
+        a = split_lines(span)
+        b = split_lines(edit.new)
         offsets = [edit.start]
         for line in a:
             offsets.append(offsets[-1] + len(line))
@@ -74,7 +85,7 @@ def unified_diff(path: str, old: str, edits: Sequence[TextEdit], context: int = 
     """
     if not edits:
         return ""
-    old_lines = old.splitlines(keepends=True)
+    old_lines = split_lines(old)
     # (first old line, number of old lines, new lines) for every edit
     changes: list[tuple[int, int, list[str]]] = []
     for edit in sorted(edits):
@@ -86,7 +97,7 @@ def unified_diff(path: str, old: str, edits: Sequence[TextEdit], context: int = 
         else:
             new_text = edit.new
         count = span.count("\n") + (0 if span.endswith("\n") or not span else 1)
-        changes.append((first, count, new_text.splitlines(keepends=True)))
+        changes.append((first, count, split_lines(new_text)))
     hunks: list[list[tuple[int, int, list[str]]]] = []
     for change in changes:
         if hunks:

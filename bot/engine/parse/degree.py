@@ -42,8 +42,11 @@ _DATE_NOTE = re.compile(
     r"\s*\((?:(?:expected|anticipated|est\.?|since|graduat\w*)\s*)?(?:(?:19|20)[0-9]{2})?\s*\)",
     re.IGNORECASE,
 )
+# The look-behind lets only the first of a run of separators start a match: without
+# it a line of a million commas is tried from every comma, to the end (quadratic).
 _TRAILING_YEAR = re.compile(
-    r"[,;\s]+(?:(?:expected|anticipated|since|class of)\s+)?(?:19|20)[0-9]{2}$", re.IGNORECASE
+    r"(?<![,;\s])[,;\s]+(?:(?:expected|anticipated|since|class of)\s+)?(?:19|20)[0-9]{2}$",
+    re.IGNORECASE,
 )
 _EMPTY_PARENS = re.compile(r"\(\s*\)")
 
