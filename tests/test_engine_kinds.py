@@ -280,3 +280,10 @@ def test_index_after_apply_equals_a_fresh_load(data_copy):
             other = {k: sorted(o.key for o in v) for k, v in getattr(fresh, table).items() if v}
             assert mine == other, table
         assert index.refresh() == set()
+
+
+def test_our_form_may_ask_for_the_new_id(data_copy, before):
+    issue = our_issue("yang-liu/unverified", ["2024.ccl-1.3"], "new: yang-liu-thu", "0000-0002-1234-5677", "T U")
+    result, changed, _ = apply_and_judge(data_copy, issue, before)
+    assert changed == {"2024.ccl-1.3|author|1": "yang-liu-thu"}
+    assert result["target"]["id"] == "yang-liu-thu" and result["target"]["new"] is True

@@ -35,6 +35,7 @@ class Decision:
     sources: list[str] = field(default_factory=list)
     scope: Scope = "none"
     canonical_from_request: bool = False
+    requested_id: str | None = None
     problems: list[Notice] = field(default_factory=list)
     warnings: list[Notice] = field(default_factory=list)
 
@@ -140,8 +141,7 @@ def _decide_explicit(
         )
     if request.target.new:
         d.new_person = True
-        if request.target.id:
-            d.target = None
+        d.requested_id = request.target.id  # "new: <id>" asks for that ID
     elif request.target.id:
         if request.target.id not in index.people:
             d.problems.append(

@@ -360,7 +360,7 @@ def _target_entry(
         if plan.problems:
             return None
         names = _ordered_names(moving, preferred if d.canonical_from_request else None)
-        pid = new_id or _new_person_id(index, names[0], request.orcid or "")
+        pid = new_id or d.requested_id or _new_person_id(index, names[0], request.orcid or "")
         if pid is None or not _usable_id(pid) or pid in index.people:
             bad = pid or f"{names[0].slug}-{(request.orcid or '')[-4:].lower()}"
             code = "id-invalid" if pid and not _usable_id(pid) else "id-taken"
