@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from flask import Flask
 
 from bot.github.client import GitHubRepo
+from bot.github.errors import PermanentError
 from bot.github.gitrepo import DataClone
 from bot.github.orcid import OrcidClient
 from bot.settings import Settings
@@ -50,6 +51,8 @@ class Bot:
         """The handlers' context for one job (a fresh GitHub client per installation)."""
         if not job.repository:
             raise ValueError("a delivery without a repository")
+        if not self.settings.serves(job.repository):  # stored before the setting changed
+            raise PermanentError(f"this bot does not work on the repository {job.repository}")
         gh, token = self.settings.auth.connect(job.installation)
         repo = GitHubRepo(gh, job.repository)
         config, problems = load_config(repo)
@@ -92,6 +95,7 @@ def build_app(settings: Settings, inbox: Inbox | None = None, on_stored: Any = N
         settings.webhook_secret,
         max_body=settings.max_body,
         on_stored=on_stored,
+        serves=settings.serves,
     )
     if settings.pages_data_root is not None:
         from webhooks.pages import RefreshingIndex, pages_blueprint

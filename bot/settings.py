@@ -2,8 +2,9 @@
 
 The variables and their defaults are listed in docs/BOT.md ("Deploy"): the webhook
 secret, GitHub App or token credentials, the API base URL, the clone URL template, the
-state folder (inbox, clones, ORCID cache), the bot's login, the ORCID API URL, and
-worker tuning (lease, attempts, backoff, poll interval, request spacing, log level).
+state folder (inbox, clones, ORCID cache), the bot's login, the repositories it works
+on, the ORCID API URL, and worker tuning (lease, attempts, backoff, poll interval,
+request spacing, GitHub timeout, log level).
 """
 
 from __future__ import annotations
@@ -38,6 +39,17 @@ class Settings:
     # from (None: not served) and the repository their Submit files issues in.
     pages_data_root: Path | None = None
     issue_repo: str = "acl-org/acl-anthology"
+    # The repositories (`owner/name`) the bot works on; deliveries about any other are
+    # refused. Empty: any (tests that build Settings by hand); the environment's
+    # default is the Anthology's data repository.
+    repositories: tuple[str, ...] = ()
+
+    def serves(self, repository: str | None) -> bool:
+        """True when the bot works on `repository` (names compare case-insensitively)."""
+        if not self.repositories:
+            return True
+        wanted = {r.lower() for r in self.repositories}
+        return repository is not None and repository.lower() in wanted
 
     @property
     def inbox_path(self) -> Path:
@@ -66,6 +78,7 @@ class Settings:
             token=env.get("GITHUB_TOKEN") or None,
             app_id=env.get("GITHUB_APP_ID") or None,
             private_key=key or None,
+            timeout=float(env.get("AUTHORBOT_GITHUB_TIMEOUT", 15)),
             seconds_between_requests=between_requests or None,
             seconds_between_writes=between_writes or None,
         )
@@ -87,4 +100,11 @@ class Settings:
             if env.get("AUTHORBOT_PAGES_DATA")
             else None,
             issue_repo=env.get("AUTHORBOT_ISSUE_REPO", "acl-org/acl-anthology"),
+            repositories=_repositories(env.get("AUTHORBOT_REPOSITORIES", "acl-org/acl-anthology")),
         )
+
+
+def _repositories(text: str) -> tuple[str, ...]:
+    """`AUTHORBOT_REPOSITORIES`: comma-separated `owner/name`; `*` means any."""
+    names = tuple(n.strip() for n in text.split(",") if n.strip())
+    return () if "*" in names else names

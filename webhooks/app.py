@@ -27,6 +27,7 @@ def create_app(
     max_body: int = DEFAULT_MAX_BODY,
     on_stored: Callable[[], None] | None = None,
     path: str = "/webhook",
+    serves: Callable[[str | None], bool] | None = None,
 ) -> Flask:
     """The webhook app.
 
@@ -36,6 +37,8 @@ def create_app(
         max_body: larger bodies are refused with 413 before they are read.
         on_stored: called after a new delivery is stored (wakes an in-process worker).
         path: the webhook URL path.
+        serves: True for the repositories the bot works on (None: any). A delivery
+            about another repository is answered 204 and not stored.
     """
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = max_body
@@ -62,6 +65,13 @@ def create_app(
             return jsonify(msg="pong"), 200
         if delivery.event not in HANDLED_EVENTS:
             log.info("event not handled; ignored", extra=extra)
+            return "", 204
+        if serves is not None and not serves(delivery.repository):
+            log.warning(
+                "a delivery about repository %s, which this bot does not work on; ignored",
+                delivery.repository,
+                extra=extra,
+            )
             return "", 204
         new = inbox.put(
             delivery.id,

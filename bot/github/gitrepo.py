@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import fcntl
+import logging
 import os
 import subprocess
 from collections.abc import Callable, Iterator
@@ -24,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.github.errors import PermanentError, TransientError
+
+log = logging.getLogger(__name__)
 
 
 class GitError(PermanentError):
@@ -137,12 +140,14 @@ class DataClone:
         )
 
     def sync(self, default_branch: str) -> str:
-        """Fetch the default branch and check it out detached, discarding local changes.
+        """Fetch the default branch and check it out detached, discarding local changes
+        and the lock files of a git command that was killed (hold `locked()`).
 
         Returns:
             The default branch's head commit.
         """
         self.ensure(default_branch)
+        self.clear_stale_locks()
         remote_ref = f"refs/remotes/origin/{default_branch}"
         self.git(
             "fetch", "--no-tags", "--prune", "origin", f"+refs/heads/{default_branch}:{remote_ref}"
@@ -150,6 +155,28 @@ class DataClone:
         head = self.git("rev-parse", remote_ref)
         self.reset_to(head)
         return head
+
+    def clear_stale_locks(self) -> list[str]:
+        """Remove the lock files a git command killed mid-way left in the clone
+        (`index.lock`, `HEAD.lock`, `refs/...lock`); with one there, every later git
+        command here fails. Call it only while holding `locked()`: then no other git
+        command of the bot runs in this clone, so any lock file is stale.
+
+        Returns:
+            The lock files removed (relative to `.git`).
+        """
+        git_dir = self.path / ".git"
+        removed: list[str] = []
+        for top in git_dir.iterdir() if git_dir.is_dir() else ():
+            if top.name == "objects":  # git writes objects without .lock files
+                continue
+            for lock in [top] if top.is_file() else top.rglob("*.lock"):
+                if lock.name.endswith(".lock") and lock.is_file():
+                    lock.unlink(missing_ok=True)
+                    removed.append(str(lock.relative_to(git_dir)))
+        if removed:
+            log.warning("removed lock files a killed git command left: %s", ", ".join(removed))
+        return removed
 
     def reset_to(self, commit: str) -> None:
         """Check out `commit` detached and remove anything a job left behind."""

@@ -67,6 +67,64 @@ class Fault:
 
 
 @dataclass
+class Chaos:
+    """A seeded random mix of faults over every API request of the bot: with
+    probability `rate` (`write_rate` for POST/PATCH/PUT/DELETE, `pull_rate` for opening
+    a pull request) a request gets one of `kinds`:
+
+    - `5xx`: 502 before the change; `5xx-after`: the change is made, then 502
+      (writes only);
+    - `timeout`: the answer comes `timeout` seconds late (longer than the client
+      waits); `timeout-after`: the change is made and the answer never arrives in time
+      (writes only);
+    - `rate-limit`: 403 secondary rate limit with `Retry-After: retry_after`;
+    - `422-exists`: a pull request is created, and the answer is GitHub's 422
+      "A pull request already exists" (POST .../pulls only; half of the faults there).
+
+    `hits` counts what was injected, by kind.
+    """
+
+    rng: Any
+    rate: float = 0.02
+    write_rate: float = 0.05
+    pull_rate: float = 0.3
+    kinds: tuple[str, ...] = (
+        "5xx",
+        "5xx-after",
+        "timeout",
+        "timeout-after",
+        "rate-limit",
+        "422-exists",
+    )
+    timeout: float = 6.0
+    retry_after: int = 1
+    hits: dict[str, int] = field(default_factory=dict)
+
+    def draw(self, request: Request) -> str | None:
+        """The fault for one request (None: none), drawn once per request."""
+        write = request.method in ("POST", "PATCH", "PUT", "DELETE")
+        opens_pull = request.method == "POST" and request.path.endswith("/pulls")
+        rate = self.pull_rate if opens_pull else self.write_rate if write else self.rate
+        if self.rng.random() >= rate:
+            return None
+        kinds = [
+            k
+            for k in self.kinds
+            if (write or not k.endswith("-after")) and (k != "422-exists" or opens_pull)
+        ]
+        if not kinds:
+            return None
+        # GitHub's own answer to a create it did (or a race) is the 422; make it half of
+        # the faults on pull request creation, so a run of a few dozen sees it.
+        if opens_pull and "422-exists" in kinds and self.rng.random() < 0.5:
+            kind = "422-exists"
+        else:
+            kind = str(self.rng.choice(kinds))
+        self.hits[kind] = self.hits.get(kind, 0) + 1
+        return kind
+
+
+@dataclass
 class SentDelivery:
     """A webhook the stand-in sent: id, event, body bytes and the status it got."""
 
@@ -131,6 +189,7 @@ class FakeGitHub(JsonServer):
         self.state = _State()
         self.lock = threading.RLock()
         self.faults: list[Fault] = []
+        self.chaos: Chaos | None = None
         self.requests: list[tuple[str, str, int]] = []  # answered: method, path, status
         self.seen: list[tuple[str, str, float]] = []  # arrived: method, path, monotonic time
         self.sent: list[SentDelivery] = []
@@ -489,6 +548,8 @@ class FakeGitHub(JsonServer):
         with self.lock:
             self.seen.append((request.method, request.path, time.monotonic()))
         fault = self._fault_for(request, after=False)
+        if fault is None:
+            fault = self._chaos_fault(request)
         if fault is not None:
             if fault.status is None:  # only slow: sleep, then answer normally
                 time.sleep(fault.delay)
@@ -496,9 +557,49 @@ class FakeGitHub(JsonServer):
             return self._record(request, self._fault_reply(fault))
         return None
 
+    def _chaos_fault(self, request: Request) -> Fault | None:
+        """The random fault (`Chaos`) for a request: one that strikes now is returned;
+        one that strikes after the change is kept for `after()`."""
+        with self.lock:
+            kind = self.chaos.draw(request) if self.chaos is not None else None
+            if kind is None:
+                return None
+            if kind.endswith("-after") or kind == "422-exists":
+                request.chaos_after = kind  # type: ignore[attr-defined]
+                return None
+            assert self.chaos is not None
+            if kind == "5xx":
+                return Fault(request.method, request.path, status=502)
+            if kind == "timeout":
+                return Fault(request.method, request.path, status=504, delay=self.chaos.timeout)
+            return Fault(
+                request.method, request.path, status=403, retry_after=self.chaos.retry_after
+            )
+
     def after(self, request: Request, reply: Reply) -> Reply:
         """Faults that strike after the change was made."""
         fault = self._fault_for(request, after=True)
+        kind = getattr(request, "chaos_after", None)
+        if fault is None and kind is not None and reply.status < 300:
+            assert self.chaos is not None
+            if kind == "5xx-after":
+                fault = Fault(request.method, request.path, status=502)
+            elif kind == "timeout-after":
+                fault = Fault(request.method, request.path, status=504, delay=self.chaos.timeout)
+            else:  # 422-exists: it was created; GitHub says it already exists
+                label = f"{self.owner}:{(request.body or {}).get('head', '')}"
+                message = f"A pull request already exists for {label}."
+                fault = Fault(
+                    request.method,
+                    request.path,
+                    status=422,
+                    body={
+                        "message": "Validation Failed",
+                        "errors": [
+                            {"resource": "PullRequest", "code": "custom", "message": message}
+                        ],
+                    },
+                )
         if fault is not None:
             reply = self._fault_reply(fault)
         return self._record(request, reply)

@@ -116,6 +116,7 @@ class LocalDeployment:
             lease_seconds=self._lease,
             backoff_base=self._backoff,
             backoff_cap=5.0,
+            repositories=(REPOSITORY,),
         )
         self.bot = Bot(self.settings)
         app = build_app(self.settings, self.bot.inbox, on_stored=self._wake.set)
@@ -149,6 +150,7 @@ class LocalDeployment:
             "AUTHORBOT_GIT_URL": s.git_url_template,
             "AUTHORBOT_STATE_DIR": str(s.state_dir),
             "AUTHORBOT_BOT_LOGIN": BOT_LOGIN,
+            "AUTHORBOT_REPOSITORIES": REPOSITORY,
             "ORCID_API_URL": s.orcid_url or "off",
             "AUTHORBOT_LEASE_SECONDS": str(s.lease_seconds),
             "AUTHORBOT_BACKOFF_BASE": str(s.backoff_base),

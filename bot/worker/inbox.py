@@ -42,6 +42,9 @@ CREATE TABLE IF NOT EXISTS deliveries (
     finished_at  REAL
 );
 CREATE INDEX IF NOT EXISTS deliveries_ready ON deliveries (state, not_before, received_at);
+-- claim() asks, for every ready delivery, whether another of the same issue goes first:
+-- without this index each question scans the queue (a claim cost the queue squared).
+CREATE INDEX IF NOT EXISTS deliveries_issue ON deliveries (repository, issue, state);
 """
 
 Clock = Callable[[], float]

@@ -1,0 +1,219 @@
+"""The bot under load: signed deliveries at concurrency N to gunicorn, a worker process
+working them against the GitHub stand-in, and the proof that nothing was lost or done
+twice.
+
+    .venv/bin/python benchmarks/load_bench.py [--deliveries 2000] [--concurrency 32]
+        [--issues N] [--workers 1] [--seed 1]
+
+Setup (not timed): a bare data repository of the sample data; the GitHub and ORCID
+stand-ins in this process; N verification requests (both forms, distinct unverified
+pages) filed as issues; 30% get a maintainer's `@authorbot approve` comment. Then
+gunicorn (`-w 2`, `webhooks.wsgi:app`) and `python -m bot.service worker` start over
+one state folder, and a separate client process (`bot.standins.loadclient`) sends the
+mix (see `bot/standins/traffic.py`) while the worker works. The stand-in sends the
+webhooks of the bot's own actions to the same server, as GitHub would.
+
+Figures: ack latency (median, p99, max) as the client saw it, deliveries per second,
+seconds until the inbox was drained, jobs worked. Checks (exit 1 if any fails):
+every acknowledged delivery stored once and worked to the end once, one status
+comment per issue, no duplicate pull request or reply, each issue's final state,
+and every bot branch equal to the engine's edit on its base. Bounded: the client
+sends exactly the deliveries listed, and every wait has a timeout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.standins import audit, traffic  # noqa: E402
+from bot.standins.fleet import ROOT, ProcessDeployment  # noqa: E402
+from bot.standins.harness import SECRET  # noqa: E402
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The `q` quantile (nearest rank) of `values`."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def run_load(
+    workdir: Path,
+    *,
+    deliveries: int = 2000,
+    concurrency: int = 32,
+    issues: int | None = None,
+    workers: int = 1,
+    seed: int = 1,
+    drain_timeout: float = 1800.0,
+) -> dict[str, Any]:
+    """Run the load once under `workdir`; returns the figures and the violations."""
+    rng = random.Random(seed)
+    n_issues = issues or max(6, min(200, deliveries // 13))
+    requests_ = traffic.verify_requests(n_issues, rng)
+    records = {r.orcid: r for r in requests_}
+    dep = ProcessDeployment(
+        workdir,
+        roles=traffic.ROLES,
+        orcid_records={o: traffic.FakeRecord(r.given or "", r.family) for o, r in records.items()},
+    )
+    load_before = os.getloadavg()
+    try:
+        dep.start_standins()
+        mix = traffic.file_requests(dep.github, requests_, 0.3, rng)
+        traffic.build_mix(mix, dep.github, deliveries, rng)
+        mix.write(workdir / "deliveries.jsonl")
+        dep.start_server()
+        dep.send_webhooks()
+        for slot in range(workers):
+            dep.start_worker(slot)
+
+        started = time.monotonic()
+        client = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bot.standins.loadclient",
+                str(workdir / "deliveries.jsonl"),
+                str(workdir / "results.json"),
+                "--url",
+                dep.webhook_url,
+                "--concurrency",
+                str(concurrency),
+            ],
+            cwd=ROOT,
+            env={**dep.env(), "AUTHORBOT_WEBHOOK_SECRET": SECRET.decode()},
+            timeout=drain_timeout,
+            check=True,
+        )
+        assert client.returncode == 0
+        sent_at = time.monotonic()
+        dep.wait_idle(timeout=drain_timeout)
+        drained_at = time.monotonic()
+        load_after = os.getloadavg()
+
+        results = json.loads((workdir / "results.json").read_text("utf-8"))
+        return _figures_and_checks(
+            dep, mix, results, started, sent_at, drained_at, load_before, load_after
+        )
+    finally:
+        dep.stop()
+
+
+def _figures_and_checks(
+    dep: ProcessDeployment,
+    mix: traffic.Traffic,
+    results: dict[str, Any],
+    started: float,
+    sent_at: float,
+    drained_at: float,
+    load_before: tuple[float, float, float],
+    load_after: tuple[float, float, float],
+) -> dict[str, Any]:
+    rows_sent = results["results"]
+    latencies = [ms for _, _, _, ms, _ in rows_sent]
+    statuses = Counter(status for _, _, status, _, _ in rows_sent)
+    problems: list[str] = []
+
+    # The endpoint's answers: one 202 per distinct handled id, 200 for its repeats,
+    # 204 for the events the bot ignores, nothing else.
+    by_id: dict[str, list[int]] = {}
+    for delivery_id, kind, status, _, _ in rows_sent:
+        if kind == "ignored-event":
+            if status != 204:
+                problems.append(f"{delivery_id}: ignored event answered {status}")
+        else:
+            by_id.setdefault(delivery_id, []).append(status)
+    for delivery_id, answers in by_id.items():
+        if sorted(answers) != [200] * (len(answers) - 1) + [202]:
+            problems.append(f"{delivery_id}: answered {answers}")
+    accepted = set(by_id)
+    # The bot's own actions came back as webhooks; every one must have been accepted.
+    own = [d for d in dep.github.sent]
+    problems += [f"{d.id}: the stand-in's delivery got {d.status}" for d in own if not d.status]
+    accepted |= {d.id for d in own if d.status in (200, 202)}
+
+    rows = dep.inbox_rows()
+    once, inbox = audit.exactly_once(rows, dep.worker_log_lines(), accepted)
+    problems += once
+    if inbox["re-run"]:
+        problems.append(f"{inbox['re-run']} deliveries were claimed more than once (no faults)")
+    numbers = sorted(mix.requests)
+    dups = audit.duplicates(dep.github, numbers)
+    problems += [f"{name}: {n}" for name, n in dups.items() if n]
+    for n in numbers:
+        problems += audit.final_state(dep.github, n, "ready", with_pr=n in mix.approved)
+    issues = {n: dict(dep.github.state.issues[n]) for n in numbers}
+    branch_problems, checked = audit.branches(dep.bare, issues)
+    problems += branch_problems
+    clone = dep.state_dir / "clones" / "acl-org__acl-anthology" / ".git"
+    clone_problems, clone_checked = audit.branches(clone, issues)
+    problems += clone_problems
+
+    kinds = mix.kinds()
+    return {
+        "deliveries sent": len(rows_sent),
+        "mix": dict(sorted(kinds.items())),
+        "issues": len(numbers),
+        "approved issues": len(mix.approved),
+        "answers": dict(sorted(statuses.items())),
+        "ack median ms": statistics.median(latencies),
+        "ack p99 ms": percentile(latencies, 0.99),
+        "ack max ms": max(latencies),
+        "client seconds": results["wall_seconds"],
+        "deliveries per second": len(rows_sent) / results["wall_seconds"],
+        "drained after s": drained_at - started,
+        "drained after the last send s": drained_at - sent_at,
+        "stand-in webhooks (the bot's own actions)": len(own),
+        "inbox": inbox,
+        "jobs per second": inbox["done"] / (drained_at - started),
+        "pull requests": len(dep.github.pulls()),
+        "bot branches checked (origin, clone)": (checked, clone_checked),
+        **dups,
+        "load average before/after": (load_before[0], load_after[0]),
+        "violations": problems,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--deliveries", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--issues", type=int, default=None, help="default: deliveries/13")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="authorbot-load-"))
+    figures = run_load(
+        workdir,
+        deliveries=args.deliveries,
+        concurrency=args.concurrency,
+        issues=args.issues,
+        workers=args.workers,
+        seed=args.seed,
+    )
+    audit.print_table(figures, "python " + " ".join(sys.argv))
+    if args.keep:
+        print(f"\nwork folder: {workdir}")
+    else:
+        import shutil
+
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 1 if figures["violations"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

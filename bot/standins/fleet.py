@@ -1,0 +1,266 @@
+"""The bot as it is deployed, on loopback: gunicorn serving `webhooks.wsgi:app` and
+`python -m bot.service worker` processes, with the GitHub and ORCID stand-ins in this
+process as their backend.
+
+Used by the load and fault benchmarks (`benchmarks/load_bench.py`,
+`benchmarks/fault_bench.py`) and their short pytest versions. Unlike
+`harness.LocalDeployment` (threads in one process), every part here is a real process
+that can be killed with SIGKILL and started again over the same state folder. Each is
+started in its own session, so a kill takes its children (gunicorn's workers, a git
+command a job is running) with it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import IO, Any
+
+import requests
+
+from bot.standins.datarepo import make_data_repo
+from bot.standins.github import FakeGitHub
+from bot.standins.harness import BOT_LOGIN, BOT_TOKEN, REPOSITORY, SECRET, wait_until
+from bot.standins.orcid import FakeOrcid, FakeRecord
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ProcessDeployment:
+    """A bare data repository, the stand-ins (threads of this process), gunicorn and
+    worker processes over one state folder under `workdir`.
+
+    Parameters:
+        workdir: an empty folder.
+        roles: collaborator roles by login (everyone else is `read`).
+        orcid_records: what the ORCID stand-in knows (None: the ORCID check is off).
+        gunicorn_workers: `gunicorn -w`.
+        lease_seconds, backoff_base: worker tuning (short: a killed job is taken again soon).
+        github_timeout: seconds the worker's GitHub client waits for an answer.
+        max_attempts: claims of one delivery before the worker gives up on it.
+    """
+
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        roles: dict[str, str] | None = None,
+        orcid_records: dict[str, FakeRecord] | None = None,
+        gunicorn_workers: int = 2,
+        lease_seconds: float = 3.0,
+        backoff_base: float = 0.05,
+        github_timeout: float = 5.0,
+        max_attempts: int = 8,
+    ) -> None:
+        self.workdir = Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.state_dir = self.workdir / "state"
+        self.logs_dir = self.workdir / "logs"
+        self.logs_dir.mkdir(exist_ok=True)
+        self.bare = make_data_repo(self.workdir)
+        self.github = FakeGitHub(
+            REPOSITORY,
+            self.bare,
+            tokens={BOT_TOKEN: BOT_LOGIN},
+            roles=dict(roles or {}),
+            webhook_secret=SECRET,
+        )
+        self.orcid = FakeOrcid(records=dict(orcid_records or {})) if orcid_records else None
+        self.gunicorn_workers = gunicorn_workers
+        self.lease_seconds = lease_seconds
+        self.backoff_base = backoff_base
+        self.github_timeout = github_timeout
+        self.max_attempts = max_attempts
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.webhook_url = f"{self.base_url}/webhook"
+        self.api_url = ""
+        self.orcid_url = "off"
+        self.server: subprocess.Popen[bytes] | None = None
+        self.workers: dict[int, subprocess.Popen[bytes]] = {}
+        self._logs: list[IO[bytes]] = []
+
+    # ------------------------------------------------------------------ lifecycle
+    def start_standins(self) -> None:
+        """Start the GitHub (and ORCID) stand-ins; webhooks are not sent until
+        `send_webhooks()` (so a benchmark can set up issues quietly first)."""
+        self.api_url = self.github.start()
+        if self.orcid is not None:
+            self.orcid_url = self.orcid.start() + "/v3.0"
+
+    def send_webhooks(self, on: bool = True) -> None:
+        """Let the GitHub stand-in send its webhooks to the server (or stop it)."""
+        self.github.webhook_url = self.webhook_url if on else None
+
+    def env(self) -> dict[str, str]:
+        """The environment of the server and worker processes (docs/BOT.md, Deploy)."""
+        return {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "AUTHORBOT_WEBHOOK_SECRET": SECRET.decode(),
+            "GITHUB_API_URL": self.api_url,
+            "GITHUB_TOKEN": BOT_TOKEN,
+            "AUTHORBOT_GIT_URL": str(self.bare),
+            "AUTHORBOT_STATE_DIR": str(self.state_dir),
+            "AUTHORBOT_BOT_LOGIN": BOT_LOGIN,
+            "AUTHORBOT_REPOSITORIES": REPOSITORY,
+            "ORCID_API_URL": self.orcid_url,
+            "AUTHORBOT_LEASE_SECONDS": str(self.lease_seconds),
+            "AUTHORBOT_BACKOFF_BASE": str(self.backoff_base),
+            "AUTHORBOT_GITHUB_TIMEOUT": str(self.github_timeout),
+            "AUTHORBOT_MAX_ATTEMPTS": str(self.max_attempts),
+            "AUTHORBOT_LOG_LEVEL": "INFO",
+            "AUTHORBOT_POLL_SECONDS": "0.05",
+            "AUTHORBOT_GITHUB_THROTTLE": "0",
+        }
+
+    def _log(self, name: str) -> IO[bytes]:
+        handle = open(self.logs_dir / name, "ab")  # noqa: SIM115 - closed in stop()
+        self._logs.append(handle)
+        return handle
+
+    def start_server(self, timeout: float = 30.0) -> None:
+        """Start gunicorn on this deployment's port and wait until `/healthz` answers."""
+        gunicorn = Path(sys.executable).parent / "gunicorn"
+        self.server = subprocess.Popen(
+            [
+                str(gunicorn),
+                "-w",
+                str(self.gunicorn_workers),
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                "webhooks.wsgi:app",
+            ],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=subprocess.DEVNULL,
+            stderr=self._log("server.log"),
+            start_new_session=True,
+        )
+        wait_until(self.server_up, timeout=timeout, interval=0.05, what="gunicorn to start")
+
+    def server_up(self) -> bool:
+        """True when the server answers `/healthz`."""
+        try:
+            return requests.get(f"{self.base_url}/healthz", timeout=1).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def start_worker(self, slot: int = 0) -> None:
+        """Start worker process number `slot` (`python -m bot.service worker`)."""
+        self.workers[slot] = subprocess.Popen(
+            [sys.executable, "-m", "bot.service", "worker"],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=subprocess.DEVNULL,
+            stderr=self._log(f"worker-{slot}.log"),
+            start_new_session=True,
+        )
+
+    @staticmethod
+    def _kill(proc: subprocess.Popen[bytes] | None, sig: int = signal.SIGKILL) -> None:
+        if proc is None or proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, sig)  # its own session: the process and its children
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=15)
+
+    def kill_server(self) -> None:
+        """SIGKILL gunicorn, its master and workers at once."""
+        self._kill(self.server)
+
+    def kill_worker(self, slot: int = 0) -> None:
+        """SIGKILL a worker process (and a git command it may be running)."""
+        self._kill(self.workers.get(slot))
+
+    def stop(self) -> None:
+        """Stop everything (SIGTERM, then SIGKILL), the stand-ins too."""
+        for proc in [self.server, *self.workers.values()]:
+            self._kill(proc, signal.SIGTERM)
+        self.github.stop()
+        if self.orcid is not None:
+            self.orcid.stop()
+        for handle in self._logs:
+            handle.close()
+
+    # ------------------------------------------------------------------ the inbox
+    @property
+    def inbox_path(self) -> Path:
+        """The SQLite inbox the server and the workers share."""
+        return self.state_dir / "inbox.sqlite3"
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.inbox_path, timeout=30)
+        db.row_factory = sqlite3.Row
+        return db
+
+    def integrity_check(self) -> str:
+        """`PRAGMA integrity_check` of the inbox file (`ok` when sound)."""
+        db = self._connect()
+        try:
+            return str(db.execute("PRAGMA integrity_check").fetchone()[0])
+        finally:
+            db.close()
+
+    def inbox_rows(self) -> list[dict[str, Any]]:
+        """Every delivery in the inbox, as dicts (payload left out)."""
+        if not self.inbox_path.exists():
+            return []
+        db = self._connect()
+        try:
+            rows = db.execute(
+                "SELECT id, event, action, repository, issue, state, attempts, last_error"
+                " FROM deliveries"
+            ).fetchall()
+        finally:
+            db.close()
+        return [dict(row) for row in rows]
+
+    def queued(self) -> int:
+        """Deliveries still waiting in the inbox."""
+        return sum(1 for row in self.inbox_rows() if row["state"] == "queued")
+
+    def idle(self) -> bool:
+        """No webhook on its way and nothing queued (the same order as the harness)."""
+        return self.github.pending_deliveries == 0 and self.queued() == 0
+
+    def wait_idle(self, timeout: float) -> float:
+        """Wait until `idle()`; returns the seconds it took."""
+        started = time.monotonic()
+        wait_until(self.idle, timeout=timeout, interval=0.1, what="the inbox to drain")
+        return time.monotonic() - started
+
+    # ------------------------------------------------------------------ the logs
+    def worker_log_lines(self) -> list[dict[str, Any]]:
+        """Every JSON log line the worker processes wrote."""
+        lines: list[dict[str, Any]] = []
+        for path in sorted(self.logs_dir.glob("worker-*.log")):
+            for raw in path.read_text("utf-8", errors="replace").splitlines():
+                if raw.startswith("{"):
+                    try:
+                        lines.append(json.loads(raw))
+                    except json.JSONDecodeError:
+                        continue  # a line cut short by SIGKILL
+        return lines

@@ -1,0 +1,98 @@
+"""The load client: sends signed webhook deliveries to a server, N at a time, from its
+own process (so the server's and the client's work do not share a Python interpreter).
+
+    python -m bot.standins.loadclient DELIVERIES.jsonl RESULTS.json --url URL
+        [--concurrency 32] [--retry-seconds 0]
+
+DELIVERIES.jsonl holds one `{"id", "event", "body", "kind"}` per line (see
+`traffic.Traffic.write`); the secret comes from `AUTHORBOT_WEBHOOK_SECRET`. RESULTS.json
+gets, per delivery in order, `[id, kind, status, milliseconds]` and the wall time.
+With `--retry-seconds S` a delivery that got no answer (the server was down) or a 5xx
+is sent again, with the same id, until it is answered or S seconds passed: what a
+sender that wants every delivery accepted does (status 0: never answered).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from webhooks.signature import sign
+
+_local = threading.local()
+
+
+def _session() -> requests.Session:
+    if not hasattr(_local, "session"):
+        _local.session = requests.Session()
+    return _local.session  # type: ignore[no-any-return]
+
+
+def send_one(
+    url: str, secret: bytes, row: dict[str, Any], retry_seconds: float
+) -> tuple[int, float, int]:
+    """POST one delivery; returns (status, milliseconds of the answered attempt, tries)."""
+    body = row["body"].encode("utf-8")
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "GitHub-Hookshot/loadclient",
+        "X-GitHub-Event": row["event"],
+        "X-GitHub-Delivery": row["id"],
+        "X-Hub-Signature-256": sign(secret, body),
+    }
+    deadline = time.monotonic() + retry_seconds
+    tries = 0
+    while True:
+        tries += 1
+        started = time.perf_counter()
+        try:
+            resp = _session().post(url, data=body, headers=headers, timeout=30)
+            status = resp.status_code
+        except requests.RequestException:
+            status = 0
+            _local.__dict__.pop("session", None)  # a fresh connection next time
+        elapsed = (time.perf_counter() - started) * 1000
+        if (status != 0 and status < 500) or time.monotonic() >= deadline:
+            return status, elapsed, tries
+        time.sleep(0.1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Send every delivery of the file; write the results."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("deliveries", type=Path)
+    parser.add_argument("results", type=Path)
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--retry-seconds", type=float, default=0.0)
+    args = parser.parse_args(argv)
+    secret = os.environ.get("AUTHORBOT_WEBHOOK_SECRET", "").encode("utf-8")
+    rows = [json.loads(line) for line in args.deliveries.read_text("utf-8").splitlines()]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
+        answers = list(
+            pool.map(lambda row: send_one(args.url, secret, row, args.retry_seconds), rows)
+        )
+    wall = time.perf_counter() - started
+    results = {
+        "wall_seconds": wall,
+        "results": [
+            [row["id"], row["kind"], status, ms, tries]
+            for row, (status, ms, tries) in zip(rows, answers, strict=True)
+        ],
+    }
+    args.results.write_text(json.dumps(results), "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,18 @@
+"""A short run of benchmarks/load_bench.py: ~100 signed deliveries at concurrency 8 to
+gunicorn, one worker process, the GitHub stand-in behind them; every acknowledged
+delivery stored and worked once, one status comment per issue, no duplicate pull
+request, each issue's final state and every bot branch equal to the engine's edit."""
+
+from __future__ import annotations
+
+from benchmarks.load_bench import run_load
+
+
+def test_a_short_load_is_worked_exactly_once(tmp_path):
+    figures = run_load(tmp_path, deliveries=100, concurrency=8, issues=8, drain_timeout=120)
+    assert figures["violations"] == []
+    inbox = figures["inbox"]
+    assert inbox["stored"] == inbox["done"] == inbox["done lines"]
+    assert inbox["re-run"] == 0
+    assert figures["duplicate status comments"] == figures["duplicate PRs"] == 0
+    assert figures["pull requests"] == figures["approved issues"] > 0
