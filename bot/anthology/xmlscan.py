@@ -102,7 +102,8 @@ _SCAN = re.compile(
     r"(?P<ae>author|editor)(?P<attrs>(?: [a-z-]+=\"[^\"]*\")*)>"
     r"(?:<first>(?P<first>[^<]*)</first>|<first/>)?<last>(?P<last>[^<]*)</last>[^\n]*(?P<A>)"
     r"|(?P<odd>author|editor)(?=[ >/])[^\n]*(?P<O>)"
-    r"|paper(?P<pattrs>[^>\n]*)>(?P<P>)"
+    # A paper's title is its first child: read with the paper, it costs no pass of its own.
+    r"|paper(?P<pattrs>[^>\n]*)>(?:\n[ \t]*<title>(?P<ptitle>[^\n]*)</title>)?(?P<P>)"
     r"|frontmatter>(?P<F>)"
     r"|volume(?P<vattrs> [^>\n]*)>(?P<V>)"
     r"|meta>(?P<M>)"
@@ -222,7 +223,7 @@ def scan_collection(
                     raise XMLScanError(f"{collection}: <paper> without id")
                 item_id, item_kind = _paper_id(volume, pid), "paper"
             role_counts = {}
-            title = bibkey = None
+            title, bibkey = (m.group("ptitle") if branch == "P" else None), None
         elif branch == "V":
             if volume is not None:
                 _close_volume(
