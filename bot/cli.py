@@ -47,8 +47,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--json", action="store_true", help="print one JSON object")
         p.add_argument("--id", dest="new_id", metavar="NEW_ID", help="the ID for a new person")
         p.set_defaults(run=run)
-    demo = sub.add_parser("demo", help="run example issues against the bundled sample data")
-    demo.add_argument("--engine-only", action="store_true", help="plan the examples only, no bot")
+    demo = sub.add_parser("demo", help="the whole loop on the sample data, no account")
+    demo.add_argument(
+        "--engine-only", action="store_true", help="plan and apply the example issues, no bot"
+    )
     demo.set_defaults(run=_run_demo)
     _add_service_commands(sub)
     return parser
