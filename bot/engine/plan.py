@@ -230,7 +230,10 @@ def _plan_change(
             plan.problems.append(
                 problem(
                     "nothing-to-do",
-                    f"Nothing to change: the papers are on {page_url(target.id)} already.",
+                    f"Nothing to change: the papers are on {page_url(target.id)} already. "
+                    "If other papers on that page are not yours, please list those papers "
+                    "instead, with the ORCID iD of the person they belong to (or leave it "
+                    "out and say so, and a maintainer will sort them out).",
                 )
             )
             return
