@@ -122,6 +122,23 @@ _OLD_STYLE_LOWER = re.compile(r"[a-z][0-9]{2}(?:-[0-9]{1,6})?")
 _FILE_SUFFIX = re.compile(r"\.(?:pdf|bib)$", re.IGNORECASE)
 _REVISION_SUFFIX = re.compile(r"(?<=[0-9])v[0-9]{1,2}$")
 ANTHOLOGY_HOSTS = ("aclanthology.org", "aclweb.org")
+ANTHOLOGY_SITE = "https://aclanthology.org"
+
+
+def page_url(page_id: str) -> str:
+    """The aclanthology.org address of an author page (`jin-liu-4161` or
+    `jin-liu/unverified`)."""
+    return f"{ANTHOLOGY_SITE}/people/{page_id}/"
+
+
+def item_url(item_id: str) -> str:
+    """The aclanthology.org address of a paper or volume."""
+    return f"{ANTHOLOGY_SITE}/{item_id}/"
+
+
+def pdf_url(item_id: str) -> str:
+    """The aclanthology.org PDF of a paper or volume."""
+    return f"{ANTHOLOGY_SITE}/{item_id}.pdf"
 
 
 def read_written_id(text: str) -> AnthologyID | None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.anthology.ids import page_url
 from bot.anthology.index import DataIndex
 from bot.anthology.resolve import is_unverified_page
-from bot.engine.problems import page_url, problem
+from bot.engine.problems import problem
 from bot.engine.request import FixRequest, Kind, Notice
 
 Scope = Literal["all", "listed", "none"]

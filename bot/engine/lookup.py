@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.anthology.ids import item_url, page_url
 from bot.anthology.index import DataIndex
 from bot.anthology.orcid import is_valid_orcid
 from bot.anthology.resolve import is_unverified_page, page_slug
-from bot.engine.problems import page_url, paper_url, problem
+from bot.engine.problems import problem
 from bot.engine.request import FixRequest, Notice, PageRef, PaperRef
 
 
@@ -80,7 +81,7 @@ def _look_up_paper(index: DataIndex, ref: PaperRef, found: Found) -> None:
             found.notes.append(
                 problem(
                     "paper-by-title",
-                    f"Took the title {ref.value!r} to be {matches[0]} ({paper_url(matches[0])}).",
+                    f"Took the title {ref.value!r} to be {matches[0]} ({item_url(matches[0])}).",
                 )
             )
             _add_item(found, matches[0])

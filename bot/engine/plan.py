@@ -16,7 +16,7 @@ from collections.abc import Set
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.anthology.ids import collection_file
+from bot.anthology.ids import collection_file, item_url, page_url
 from bot.anthology.index import DataIndex
 from bot.anthology.names import Name, name_score
 from bot.anthology.people import PEOPLE_YAML, PersonEntry, dump_entries, is_plain_key
@@ -29,7 +29,7 @@ from bot.anthology.resolve import (
 from bot.anthology.xmlscan import ROLE_VOLUME_EDITOR, Occurrence
 from bot.engine.decide import Decision, decide
 from bot.engine.lookup import look_up
-from bot.engine.problems import page_url, paper_url, problem, status_for
+from bot.engine.problems import problem, status_for
 from bot.engine.request import FixRequest, Notice
 from bot.engine.textedit import TextEdit, apply_edits, refine_edits, unified_diff
 
@@ -326,7 +326,7 @@ def _occurrence_on(
         plan.problems.append(
             problem(
                 "person-not-on-paper",
-                f"{item_id} ({paper_url(item_id)}) has no author from {where}. Its authors are: "
+                f"{item_id} ({item_url(item_id)}) has no author from {where}. Its authors are: "
                 f"{listing}. Please check the paper, or whether its names need correcting first.",
             )
         )
@@ -496,14 +496,15 @@ def _mend(
     for _ in range(_MAX_MEND_ROUNDS):
         overlay = PeopleOverlay(index, changes)
         wrong = []
-        for occ in _touched(index, changes, new_ids):
+        touched = _touched(index, changes, new_ids)
+        for occ in touched:
             before = index.resolve(occ)
             after = resolve_occurrence(occ.name, new_ids.get(occ, occ.pid), overlay)
             want = target_id if occ in requested else before
             if after != want:
                 wrong.append((occ, before, after, want))
         if not wrong:
-            _check_valid(index, overlay, changes, new_ids, plan)
+            _check_valid(index, overlay, touched, new_ids, plan)
             plan.other_changed = 0
             return pinned
         for occ, _before, after, want in wrong:
@@ -557,14 +558,14 @@ def _touched(
 def _check_valid(
     index: DataIndex,
     overlay: PeopleOverlay,
-    changes: dict[str, PersonEntry | None],
+    touched: set[Occurrence],
     new_ids: dict[Occurrence, str | None],
     plan: Plan,
 ) -> None:
-    """The explicit ids the change writes or relies on are valid, and no paper has
-    one verified person twice."""
+    """The explicit ids the change writes or relies on (among the `touched`
+    occurrences) are valid, and no paper has one verified person twice."""
     items: set[str] = set()
-    for occ in _touched(index, changes, new_ids):
+    for occ in touched:
         pid = new_ids.get(occ, occ.pid)
         if pid is not None:
             why = explicit_id_problem(occ.name, pid, occ.orcid, overlay)

@@ -31,13 +31,3 @@ def status_for(problems: list[Notice]) -> str:
     if any(p.code in REJECTING_CODES for p in problems):
         return "rejected"
     return "needs-info"
-
-
-def page_url(page_id: str) -> str:
-    """The aclanthology.org address of an author page."""
-    return f"https://aclanthology.org/people/{page_id}/"
-
-
-def paper_url(item_id: str) -> str:
-    """The aclanthology.org address of a paper or volume."""
-    return f"https://aclanthology.org/{item_id}/"

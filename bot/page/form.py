@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from bot.anthology.ids import page_url
 from bot.engine.parse.orcids import EXAMPLE_ORCIDS
 from bot.engine.parse.render import OUR_FORM_PATH, load_form
-from bot.page.view import anthology_page_url
 
 DEFAULT_REPO = "acl-org/acl-anthology"
 DEFAULT_GITHUB_URL = "https://github.com"
@@ -106,7 +106,7 @@ def script_settings(config: IssueFormConfig, page_id: str) -> dict[str, Any]:
         "title": f"{form.get('title', '')}{page_id}",
         "urlLimit": config.url_limit,
         "pageId": page_id,
-        "authorPage": anthology_page_url(page_id),
+        "authorPage": page_url(page_id),
         "fields": form_fields(form),
         "exampleOrcids": sorted(EXAMPLE_ORCIDS),
     }

@@ -12,12 +12,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.anthology.ids import item_url, page_url, pdf_url
 from bot.anthology.index import DataIndex
 from bot.anthology.names import Name
 from bot.anthology.resolve import is_unverified_page, page_slug
 from bot.anthology.xmlscan import Occurrence
 
-ANTHOLOGY_URL = "https://aclanthology.org"
 UNKNOWN_YEAR = "Year unknown"
 
 # The roles under which a page lists an item: authors of papers, editors of volumes.
@@ -128,22 +128,6 @@ class PageView:
         return tuple(row for group in self.years for row in group.papers)
 
 
-def anthology_page_url(page_id: str) -> str:
-    """The aclanthology.org address of an author page
-    (`https://aclanthology.org/people/jin-liu/unverified/`)."""
-    return f"{ANTHOLOGY_URL}/people/{page_id}/"
-
-
-def anthology_paper_url(item_id: str) -> str:
-    """The aclanthology.org page of a paper or volume."""
-    return f"{ANTHOLOGY_URL}/{item_id}/"
-
-
-def anthology_pdf_url(item_id: str) -> str:
-    """The aclanthology.org PDF of a paper or volume."""
-    return f"{ANTHOLOGY_URL}/{item_id}.pdf"
-
-
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     """A sort key comparing the digit runs of IDs as numbers (`-1.9` before `-1.10`)."""
     return tuple(
@@ -176,8 +160,8 @@ def _row(index: DataIndex, occ: Occurrence, page_id: str) -> PaperRow | None:
         title=title,
         people=people,
         volume_title=volume_title,
-        url=anthology_paper_url(item.id),
-        pdf_url=anthology_pdf_url(item.id),
+        url=item_url(item.id),
+        pdf_url=pdf_url(item.id),
         year=item.year or UNKNOWN_YEAR,
     )
 
@@ -293,5 +277,5 @@ def build_page_view(index: DataIndex, page_id: str) -> PageView | None:
         degree=degree,
         years=group_by_year(rows),
         targets=similar_people(index, page_id, names),
-        anthology_url=anthology_page_url(page_id),
+        anthology_url=page_url(page_id),
     )

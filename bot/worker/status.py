@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.anthology.ids import item_url, page_url
 from bot.engine.request import Notice  # the engine's (code, message), shared
 from bot.worker.commands import help_text
 from bot.worker.orcidcheck import OrcidVerdict
 from bot.worker.state import STATUS_MARKER, IssueState
-
-SITE = "https://aclanthology.org"
 
 HEADLINES = {
     "ready": "✅ Ready: this request can be done as asked",
@@ -83,12 +82,12 @@ def page_link(page_id: str | None) -> str:
     """A markdown link to an author page (`x` or `x/unverified`)."""
     if not page_id:
         return "(none)"
-    return f"[{page_id}]({SITE}/people/{page_id}/)"
+    return f"[{page_id}]({page_url(page_id)})"
 
 
 def paper_link(paper_id: str) -> str:
     """A markdown link to a paper or volume on the Anthology."""
-    return f"[{paper_id}]({SITE}/{paper_id}/)"
+    return f"[{paper_id}]({item_url(paper_id)})"
 
 
 def _cell(text: Any) -> str:
