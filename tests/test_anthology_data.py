@@ -6,7 +6,7 @@ from __future__ import annotations
 import yaml
 
 from bot.anthology.index import DataIndex
-from bot.anthology.names import Name, name_slug, split_full_name
+from bot.anthology.names import Name, name_slug
 from bot.anthology.people import PeopleFile, dump_entries, entry_from_mapping
 from tests.conftest import SAMPLE_ROOT
 from tests.oracle import snapshot
@@ -99,13 +99,6 @@ def test_slugs_match_the_library():
     ]:
         assert name_slug(full) == LibName(first, last).slugify()
     assert Name("Aarón", "Galiano-Jiménez").slug == "aaron-galiano-jimenez"
-
-
-def test_split_full_name_reads_both_orders():
-    assert split_full_name("Jin Liu") == Name("Jin", "Liu")
-    assert split_full_name("Wang, MingWen") == Name("MingWen", "Wang")
-    assert split_full_name("Mausam") == Name(None, "Mausam")
-    assert split_full_name("  ") is None
 
 
 def test_every_occurrence_resolves_as_the_library_says(sample_index: DataIndex):

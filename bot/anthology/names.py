@@ -70,27 +70,6 @@ def name_slug(full_name: str) -> str:
     return slugify(full_name, replacements=_SLUG_REPLACEMENTS)
 
 
-_COMMA_NAME = re.compile(r"^\s*([^,]+?)\s*,\s*([^,]+?)\s*$")
-
-
-def split_full_name(text: str) -> Name | None:
-    """Read a name a person typed: "Given Family" or "Family, Given".
-
-    The last word is the family name unless a comma says otherwise; a single word
-    is a family name only. Returns None for empty text.
-    """
-    text = " ".join(text.split())
-    if not text:
-        return None
-    m = _COMMA_NAME.match(text)
-    if m:
-        return make_name(m.group(2), m.group(1))
-    words = text.split(" ")
-    if len(words) == 1:
-        return make_name(None, words[0])
-    return Name(" ".join(words[:-1]), words[-1])
-
-
 def name_score(name: Name) -> float:
     """How likely a spelling is the best written form among names with one slug:
     longer is better, diacritics and hyphens are better, odd capitals are worse.
