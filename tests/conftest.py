@@ -3,6 +3,7 @@ the real Anthology fixtures in ../shared when they are there."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -10,7 +11,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_ROOT = REPO / "bot" / "sample"
-SHARED = REPO.parent / "shared"
+# ../shared beside the checkout (as on CI); AUTHORBOT_SHARED names it elsewhere
+# (a git worktree one folder deeper).
+SHARED = Path(os.environ.get("AUTHORBOT_SHARED") or REPO.parent / "shared")
 MINI_ROOT = SHARED / "data" / "anthology-mini"
 FULL_TAR = SHARED / "data" / "anthology-people-era.tar.xz"
 CASES = SHARED / "corpus" / "cases"
