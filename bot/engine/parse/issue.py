@@ -31,6 +31,7 @@ from typing import Any
 
 from bot.engine.parse.degree import read_degree
 from bot.engine.parse.forms import FieldName, FormFields, collect_fields, recognise_form
+from bot.engine.parse.keep import read_keep
 from bot.engine.parse.kinds import read_checkboxes, read_kinds
 from bot.engine.parse.markdown import (
     is_empty_answer,
@@ -47,8 +48,9 @@ from bot.engine.parse.pages import (
     reconcile_title,
 )
 from bot.engine.parse.papers import dedupe_papers, find_paper_refs, read_paper_list
-from bot.engine.parse.preferred_name import read_preferred_name
+from bot.engine.parse.preferred_name import find_new_name, read_preferred_name
 from bot.engine.parse.sections import split_sections
+from bot.engine.parse.stance import read_prose
 from bot.engine.parse.target import read_target
 from bot.engine.request import FixRequest, FormName, Kind, Notice, PageRef, Target
 
@@ -190,9 +192,11 @@ def _read_form(form: FormName, title: str, fields: FormFields, notices: list[Not
     if ours and is_empty_answer(notes):
         notes = ""
     # Our form asks for papers in their own field; the Anthology's forms leave them
-    # to the prose of Supporting Information.
+    # to the prose of Supporting Information, where the words around a paper say
+    # whether it is the person's (parse/stance.py).
     prose = "" if ours else _anthology_prose(fields)
-    papers = dedupe_papers([*pages_read.papers, *listed, *find_paper_refs(prose)])
+    reading = read_prose(prose)
+    papers = dedupe_papers([*pages_read.papers, *listed, *reading.mine])
 
     kinds: tuple[Kind, ...] = ()
     kind_notices: list[Notice] = []
@@ -217,6 +221,16 @@ def _read_form(form: FormName, title: str, fields: FormFields, notices: list[Not
 
     name, name_notices = read_preferred_name(fields.get("name"))
     notices.extend(name_notices)
+    if name is None and not name_notices and "name-change" in kinds:
+        name = find_new_name(prose)
+        if name is not None:
+            shown = f"{name.first} {name.last}" if name.first else name.last
+            notices.append(
+                Notice(
+                    "name-from-text",
+                    f"No preferred name is given, so I took the new name from the text: {shown}.",
+                )
+            )
     notices.extend(_confirm_notices(fields.get("confirm")))
 
     return FixRequest(
@@ -231,6 +245,10 @@ def _read_form(form: FormName, title: str, fields: FormFields, notices: list[Not
         preferred_name=name,
         notes=notes,
         warnings=tuple(notices),
+        excluded=dedupe_papers(reading.not_mine),
+        unclear=dedupe_papers(reading.unclear),
+        keep=read_keep(prose, pages),
+        sections=tuple(fields.texts),
     )
 
 
@@ -248,7 +266,9 @@ def _read_free_text(title: str, body: str, notices: list[Notice]) -> FixRequest:
         )
     pages, title_notices = reconcile_title(dedupe_pages(find_pages(body)), pages_in_title(title))
     notices.extend(title_notices)
-    papers = dedupe_papers([*find_paper_refs(title), *find_paper_refs(body)])
+    # No list of a form here: titles are not guessed from a free text.
+    reading = read_prose(body, titles=False)
+    papers = dedupe_papers([*find_paper_refs(title), *reading.mine])
     orcid = read_orcid_in_text([("title", title), ("issue", body)], from_elsewhere=False)
     notices.extend(orcid.notices)
     return FixRequest(
@@ -259,6 +279,9 @@ def _read_free_text(title: str, body: str, notices: list[Notice]) -> FixRequest:
         orcid_raw=orcid.raw,
         notes=body.strip(),
         warnings=tuple(notices),
+        excluded=dedupe_papers(reading.not_mine),
+        unclear=dedupe_papers(reading.unclear),
+        keep=read_keep(body, pages),
     )
 
 

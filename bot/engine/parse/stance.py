@@ -1,0 +1,315 @@
+"""Which papers named in prose are the person's, which they say are someone else's,
+and which they are unsure of: the way a maintainer reads Supporting Information.
+
+People write "Only https://aclanthology.org/2024.ccl-1.75/ is mine; the others are
+by different people", "This one is someone else's, please remove it: <url>", "All
+papers on this page are mine except P19-1001", or a list under "Not mine:". A
+paper's *stance* is read from the words around it:
+
+1. The line is cut into clauses at sentence ends (`.`, `!`, `?`, `;`), colons, and
+   words that turn a sentence ("but", "however", "whereas", "except", ", which").
+2. In a clause with words of doubt ("not sure", "maybe", "possibly") every paper is
+   *unclear*.
+3. Otherwise a paper takes the stance of the nearest marker in its clause: *not
+   mine* ("not mine", "someone else", "a different person", "wrongly", "remove"
+   when nothing is being added or moved) or *mine* ("mine", "my", "I wrote",
+   "belongs to me", "move", "add", "merge").
+4. A clause without markers takes the stance of the clause before it on the line;
+   one that starts with "except"/"apart from"/"other than" takes the opposite
+   ("all are mine except X": X is not mine).
+5. A line that introduces a list (it ends in a colon, or is a short heading such as
+   "**Not mine**") gives its stance to the lines after it, until a line of ordinary
+   prose. A sentence ending in a full stop speaks for itself only: "This page mixes
+   several people." says nothing about the links listed after it.
+
+A paper with no stance at all is read as the person's, as before: listing a paper
+means it is theirs. Titles are taken from prose only as items of a list (a bullet
+or a number, or the lines under an introducing line ending in a colon), and only
+when the line reads like a title (parse/papers.py decides); their stance is the
+list's, since words inside a title are the title's.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.engine.parse.markdown import drop_struck_through
+from bot.engine.parse.papers import PlacedRef, blank_urls, placed_refs, title_ref_of_line
+from bot.engine.request import PaperRef
+
+Stance = Literal["mine", "not-mine", "unclear"]
+
+# Where a clause ends: sentence ends and colons (followed by a space or the end),
+# and words that turn a sentence. Matched on the line with its URLs blanked out,
+# so the dots of a URL or an ID never cut.
+_CLAUSE_END = re.compile(
+    r"[.!?;:](?=\s|$)"
+    # (the look-behind starts a match only at the first of a run of blanks: a
+    # line of a million blanks is not tried from every one of them)
+    r"|(?<![\s,]),?\s+(?=(?:but|however|whereas|while|although|though|except|apart\s+from"
+    r"|other\s+than|excluding|besides)\b)"
+    r"|,\s*(?=(?:which|who|that)\b)",
+    re.IGNORECASE,
+)
+_TURNING = re.compile(
+    r"^\s*(?:but\s+not|except(?:\s+for)?|apart\s+from|other\s+than|excluding|besides)\b",
+    re.IGNORECASE,
+)
+# "X is not", "Y are not" at the end of a clause: the ellipsis of "... not mine".
+_ELLIPTIC_NOT = re.compile(r"\b(?:is|are|was|were)\s*(?:not|n't)\s*$", re.IGNORECASE)
+
+_DOUBT = re.compile(
+    r"\bnot\s+(?:\w+\s+)?(?:sure|certain|clear)\b|\bunsure\b|\buncertain\b|\bunclear\b"
+    r"|\bmaybe\b|\bperhaps\b|\bpossibly\b|\bprobably\b|\bmight\b|\bcould\s+be\b"
+    r"|\bmay\s+(?:be|not)\b|\b(?:don't|do\s+not|doesn't|does\s+not)\s+know\b"
+    r"|\bcan(?:'t|not|\s+not)\s+tell\b|\bnot\s+(?:\w+\s+)?remember\b",
+    re.IGNORECASE,
+)
+_NOT_MINE = re.compile(
+    r"\bnot\s+(?:\w+\s+)?(?:mine|my|me|ours?|by\s+me|written\s+by\s+me|authored\s+by\s+me)\b"
+    r"|\b(?:isn't|aren't|wasn't|weren't)\s+(?:\w+\s+)?(?:mine|my|me|ours?|by\s+me)\b"
+    r"|\b(?:i|we)(?:\s+am|'m|\s+are|'re|\s+was|\s+were)\s+not\s+(?:\w+\s+)?"
+    r"(?:an?\s+|the\s+|one\s+of\s+the\s+)?(?:co-?)?authors?\b"
+    r"|\b(?:i|we)\s+(?:did\s+not|didn't|never|have\s+not|haven't)\s+(?:\w+\s+)?"
+    r"(?:write|wrote|written|author|authored|co-?author|contribute|publish)"
+    r"|\bnot\s+(?:an?\s+|the\s+)?(?:co-?)?author\s+(?:of|on)\b"
+    r"|\b(?:do|does|did)\s*(?:not|n't)\s+belong\s+to\s+(?:me|us)\b"
+    r"|\bbelongs?\s+to\s+(?:someone|somebody|another|a\s+different|different|other|the\s+owner"
+    r"|the\s+other|a\s+namesake|my\s+namesake|a\s+person|that\s+person)\b"
+    r"|\b(?:someone|somebody|anyone)\s+else\b"
+    r"|\b(?:another|a\s+different|different|other|unrelated)\s+(?:person|people|persons"
+    r"|authors?|researchers?|individuals?|scholars?|namesakes?)\b"
+    r"|\bnamesakes?\b"
+    r"|\b(?:wrongly|incorrectly|mistakenly|erroneously|falsely|wrong)\b"
+    r"|\bnot\s+(?:related|connected)\s+to\s+me\b",
+    re.IGNORECASE,
+)
+# "another Jin Liu", "a different Wei Wang": a name after the word, written with
+# capitals (so matched with case).
+_OTHER_NAMED = re.compile(
+    r"\b(?:[Aa]nother|[Oo]ther|[Dd]ifferent)\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)+"
+)
+# Taking a paper off a page is "not mine" only when nothing is being added or moved
+# in the same clause ("remove them from the unverified page and add them to mine"
+# is a move of the person's own papers).
+_REMOVE = re.compile(
+    r"\b(?:remove|removed|delete|unlink|detach|exclude|take\s+(?:it|them|this|these)?\s*(?:off|out))\b",
+    re.IGNORECASE,
+)
+_MOVE = re.compile(
+    r"\b(?:move|moved|add|added|merge|merged|transfer|assign|assigned|put|link|linked"
+    r"|associate|include|migrate|claim|attach)\b|\b(?:to|into|onto)\s+my\b",
+    re.IGNORECASE,
+)
+_MINE = re.compile(
+    r"\bmine\b|\bmy\b|\bours?\b|\bbelongs?\s+to\s+(?:me|us)\b"
+    r"|\b(?:is|are|was|were)\s+(?:also\s+|all\s+)?(?:me|by\s+me)\b"
+    r"|\b(?:i|we)\s+(?:wrote|authored|co-?authored|published|am\s+(?:an?\s+|the\s+)?"
+    r"(?:co-?)?author)\b|\b(?:written|authored)\s+by\s+me\b",
+    re.IGNORECASE,
+)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+\u2022]|\(?[0-9]{1,3}[.)\]]|\[[0-9]{1,3}\])\s+")
+
+
+@dataclass(frozen=True)
+class ProseReading:
+    """The papers of a prose text by stance, each list in the order found (not
+    deduplicated; a paper may be in two lists when the text says both)."""
+
+    mine: tuple[PaperRef, ...] = ()
+    not_mine: tuple[PaperRef, ...] = ()
+    unclear: tuple[PaperRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Marker:
+    start: int
+    end: int
+    stance: Stance
+
+
+class _LineMarkers:
+    """Every marker of a line, found with one pass of each pattern over the whole
+    line and then handed to its clauses by place (so a line of many clauses costs
+    what a line of one does)."""
+
+    def __init__(self, blanked: str) -> None:
+        self.text = blanked
+        self.not_mine = _sorted(
+            _Marker(m.start(), m.end(), "not-mine")
+            for pattern in (_NOT_MINE, _OTHER_NAMED)
+            for m in pattern.finditer(blanked)
+        )
+        self.removes = _sorted(
+            _Marker(m.start(), m.end(), "not-mine") for m in _REMOVE.finditer(blanked)
+        )
+        self.moves = _sorted(_Marker(m.start(), m.end(), "mine") for m in _MOVE.finditer(blanked))
+        self.mine = _sorted(_Marker(m.start(), m.end(), "mine") for m in _MINE.finditer(blanked))
+        self.doubts = [m.start() for m in _DOUBT.finditer(blanked)]
+        self.starts = {
+            id(group): [m.start for m in group]
+            for group in (self.not_mine, self.removes, self.moves, self.mine)
+        }
+
+    def _within(self, markers: list[_Marker], start: int, end: int) -> list[_Marker]:
+        """The markers of one of the lists that start in [start, end)."""
+        starts = self.starts[id(markers)]
+        return markers[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+
+    def doubt(self, start: int, end: int) -> bool:
+        """True when a word of doubt starts in the span."""
+        at = bisect.bisect_left(self.doubts, start)
+        return at < len(self.doubts) and self.doubts[at] < end
+
+    def markers(self, start: int, end: int) -> list[_Marker]:
+        """The markers starting in a clause, sorted by place. "Remove" counts as
+        not mine only when the clause moves nothing; a marker of "mine" inside
+        one of "not mine" ("not *mine*") is not counted."""
+        not_mine = self._within(self.not_mine, start, end)
+        moves = self._within(self.moves, start, end)
+        if not moves:
+            not_mine = _sorted([*not_mine, *self._within(self.removes, start, end)])
+        not_starts = [m.start for m in not_mine]
+        mine = []
+        for marker in _sorted([*self._within(self.mine, start, end), *moves]):
+            at = bisect.bisect_left(not_starts, marker.end)
+            if not any(n.end > marker.start for n in not_mine[max(at - 3, 0) : at]):
+                mine.append(marker)
+        return _sorted([*not_mine, *mine])
+
+
+def _sorted(markers: Iterable[_Marker]) -> list[_Marker]:
+    return sorted(markers, key=lambda m: m.start)
+
+
+def _clauses(blanked: str) -> list[tuple[int, int]]:
+    """The spans of a line's clauses (see the module's rule 1)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _CLAUSE_END.finditer(blanked):
+        if match.end() > start:
+            spans.append((start, match.start() if match.group(0).strip() else match.end()))
+            start = match.end()
+    spans.append((start, len(blanked)))
+    # A clause of blanks only is a link on its own: kept, its papers need a stance.
+    return [(s, e) for s, e in spans if e > s]
+
+
+def _opposite(stance: Stance | None) -> Stance | None:
+    if stance == "mine":
+        return "not-mine"
+    if stance == "not-mine":
+        return "mine"
+    return stance
+
+
+def _nearest(markers: Sequence[_Marker], starts: Sequence[int], placed: PlacedRef) -> Stance:
+    """The stance of the marker nearest to a paper (by characters between them).
+
+    `markers` are sorted by start (`starts` their starts); only those on either
+    side of the paper can be nearest, found by bisection, so a clause of many
+    papers and many markers stays linear.
+    """
+    at = bisect.bisect_left(starts, placed.start)
+    near = markers[max(at - 2, 0) : at + 2]
+
+    def gap(marker: _Marker) -> int:
+        return max(marker.start - placed.end, placed.start - marker.end, 0)
+
+    return min(near, key=gap).stance
+
+
+def _read_line(
+    line: str, refs: Sequence[PlacedRef], context: Stance | None
+) -> tuple[list[tuple[PaperRef, Stance | None]], Stance | None]:
+    """The papers of one line with their stances, and the line's own stance (the
+    stance of its last clause that has one, or None)."""
+    blanked = blank_urls(line)
+    found = _LineMarkers(blanked)
+    out: list[tuple[PaperRef, Stance | None]] = []
+    previous: Stance | None = None
+    own: Stance | None = None
+    next_ref = 0
+    for start, end in _clauses(blanked):
+        in_clause: list[PlacedRef] = []
+        while next_ref < len(refs) and refs[next_ref].start < end:
+            in_clause.append(refs[next_ref])
+            next_ref += 1
+        markers = found.markers(start, end)
+        text = blanked[start:end]
+        # Doubt and "X is not" speak for every paper of the clause; otherwise the
+        # nearest marker does; a clause without markers speaks as the one before
+        # (or, after "except", the opposite).
+        whole: Stance | None = None
+        if found.doubt(start, end):
+            whole = "unclear"
+        elif in_clause and _ELLIPTIC_NOT.search(text):
+            whole = "not-mine"
+        stance = whole or (markers[-1].stance if markers else None)
+        starts = [m.start for m in markers]
+        if stance is not None:
+            own = stance
+        elif _TURNING.match(text):
+            stance = _opposite(previous)
+        for placed in in_clause:
+            if whole is not None:
+                out.append((placed.ref, whole))
+            elif markers:
+                out.append((placed.ref, _nearest(markers, starts, placed)))
+            else:
+                out.append((placed.ref, stance or previous or context))
+        if stance is not None:
+            previous = stance
+        elif in_clause:
+            previous = previous or context
+    return out, own
+
+
+def read_prose(text: str, *, titles: bool = True) -> ProseReading:
+    """Read the papers a prose text names, by stance (see the module's rules).
+
+    Parameters:
+        text: prose, possibly markdown (Supporting Information, a free-text body).
+        titles: also read titles from the items of lists.
+
+    Returns:
+        The papers the person says are theirs (or says nothing about), the papers
+        they say are someone else's, and the papers they are unsure of.
+    """
+    read: dict[Stance, list[PaperRef]] = {"mine": [], "not-mine": [], "unclear": []}
+    context: Stance | None = None
+    in_list = False  # under a line that introduces a list (its items may be titles)
+    for raw in drop_struck_through(text.replace("\u2019", "'")).split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        is_item = bool(_LIST_ITEM.match(line))
+        refs = placed_refs(line, in_list=False)
+        heads = line.endswith(":") or (not refs and not is_item and _is_heading(line))
+        # A line without papers is read only when it may introduce a list: a long
+        # text without papers costs no clause analysis.
+        found, own = _read_line(line, refs, context) if refs or heads else ([], None)
+        if not found and titles and (is_item or in_list):
+            ref = title_ref_of_line(line)
+            if ref is not None:
+                found = [(ref, context)]
+        for ref, stance in found:
+            read[stance or "mine"].append(ref)
+        if heads:
+            context, in_list = own, True
+        elif not found and not is_item:
+            # A sentence about something else ("The page mixes several people.")
+            # ends the list: it does not speak for the papers after it.
+            context, in_list = None, False
+    return ProseReading(tuple(read["mine"]), tuple(read["not-mine"]), tuple(read["unclear"]))
+
+
+def _is_heading(line: str) -> bool:
+    """A short line that is not a sentence ("**Not mine**", "Papers by others"):
+    it heads the lines after it."""
+    text = line.strip("#*_ ")
+    return bool(text) and len(text.split()) <= 8 and not text.endswith((".", "!", "?"))
