@@ -31,7 +31,7 @@ PAPER_URL = re.compile(
 )
 BARE_ID = re.compile(r"(?<![\w./-])(\d{4}\.[a-z0-9]+-[a-z0-9]+\.\d+|[A-Z]\d{2}-\d{4})(?![\w-])")
 BIBKEY = re.compile(r"\b[a-z]+-etal-\d{4}-[a-z]+\b")
-TITLE_PAGE = re.compile(r"^Author Page: ([a-z][a-z0-9-]*(?:/unverified)?)(?![\w-])")
+TITLE_PAGE = re.compile(r"^Author Page: ([a-z][a-z0-9-]*(?:/unverified)?)(?=\s|$)")
 
 
 def _load_script() -> Any:
