@@ -83,7 +83,7 @@ def test_a_paper_said_to_be_someone_elses_stays_where_it_is(full_index):
     issue = anthology_issue(
         ["tobias-kuhn/unverified"],
         {"verify", "split"},
-        "https://orcid.org/0000-0002-1825-0097",
+        "https://orcid.org/0000-0003-1234-5674",
         "University of Zurich",
         info="This one is mine:\nhttps://aclanthology.org/J14-1005/\n\n"
         "This one is someone else's, please remove it:\nhttps://aclanthology.org/D07-1128/",
@@ -101,7 +101,7 @@ def test_a_paper_both_mine_and_not_mine_is_asked_about(full_index):
     issue = anthology_issue(
         ["tobias-kuhn/unverified"],
         {"verify", "split"},
-        "https://orcid.org/0000-0002-1825-0097",
+        "https://orcid.org/0000-0003-1234-5674",
         "University of Zurich",
         info="Mine: https://aclanthology.org/J14-1005/ and https://aclanthology.org/D07-1128/\n\n"
         "Not mine: https://aclanthology.org/D07-1128/",
@@ -117,7 +117,7 @@ def test_all_but_the_papers_said_not_mine(full_index):
     issue = anthology_issue(
         ["tobias-kuhn/unverified"],
         {"verify"},
-        "https://orcid.org/0000-0002-1825-0097",
+        "https://orcid.org/0000-0003-1234-5674",
         "University of Zurich",
         info="All papers on this page are mine except https://aclanthology.org/D07-1128/ "
         "which is by a different person.",
@@ -178,7 +178,7 @@ def test_a_named_page_that_does_not_exist_is_its_one_sibling(full_index, field):
         "Author Page: tobias-kuhn/unverified",
         field,
         {"verify"},
-        orcid="https://orcid.org/0000-0002-1825-0097",
+        orcid="https://orcid.org/0000-0003-1234-5674",
         institution="University of Zurich",
         info="All of these papers are mine.",
     )
@@ -197,7 +197,7 @@ def test_an_unknown_page_is_one_problem_not_two(full_index):
         "Author Page: nobody-at-all-here",
         "https://aclanthology.org/people/nobody-at-all-here/",
         {"verify"},
-        orcid="https://orcid.org/0000-0002-1825-0097",
+        orcid="https://orcid.org/0000-0003-1234-5674",
         institution="University of Zurich",
     )
     plan = plan_json(full_index, issue)
@@ -232,15 +232,46 @@ def test_family_name_first_without_comma_is_checked_against_the_papers(full_inde
     issue = anthology_issue(
         ["jiajun-shen/unverified"],
         {"verify"},
-        "https://orcid.org/0000-0002-1825-0097",
+        "https://orcid.org/0000-0003-1234-5674",
         "Zhejiang University",
         name="Shen Jiajun",
-        info="All three are mine.",
+        info="Mine:\nhttps://aclanthology.org/D19-5213/\nhttps://aclanthology.org/2021.eacl-main.130/",
     )
     plan = plan_json(full_index, issue)
     assert plan["status"] == "ready", plan["problems"]
     assert plan["target"]["names"][0] == {"first": "Jiajun", "last": "Shen"}
     assert plan["target"]["id"] == "jiajun-shen"
+    assert "family name Shen" in text_of(plan, "notes")
+
+
+def test_a_common_name_page_verified_whole_is_asked_about(full_index):
+    # chen-wang/unverified: five papers in three co-author groups, and two verified
+    # Chen Wangs already: the maintainers ask which papers are the person's.
+    issue = anthology_issue(
+        ["chen-wang/unverified"],
+        {"verify"},
+        "https://orcid.org/0000-0003-1234-5674",
+        "Institute of Automation, CAS",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "needs-info"
+    assert codes(plan) == ["list-your-papers"]
+    message = text_of(plan, "problems")
+    assert "5 papers" in message and "list the ones that are yours" in message
+
+
+def test_a_rare_name_page_of_many_groups_is_verified_whole(full_index):
+    # tobias-kuhn/unverified: five papers with no co-author in common, but a rare
+    # family name and no verified namesake: one person, as the maintainers read it.
+    issue = anthology_issue(
+        ["tobias-kuhn/unverified"],
+        {"verify"},
+        "https://orcid.org/0000-0003-1234-5674",
+        "University of Zurich",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "ready", plan["problems"]
+    assert len(plan["moves"]) == 5
 
 
 def test_a_paper_given_by_title_and_venue_is_looked_up(full_index):

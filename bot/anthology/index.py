@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import os
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +61,7 @@ class DataIndex:
     _names: dict[tuple[str | None, str], Name] = field(default_factory=dict)
     _bibkeys: dict[str, str] | None = None
     _titles: dict[str, list[str]] | None = None
+    _families: Counter[str] | None = None
 
     # ----------------------------------------------------------------- loading
 
@@ -120,7 +121,7 @@ class DataIndex:
                 self._read_collection(coll)
                 changed.add(collection_file(coll))
         if changed:
-            self._bibkeys = self._titles = None
+            self._bibkeys = self._titles = self._families = None
         return changed
 
     def _index_people(self) -> None:
@@ -169,7 +170,7 @@ class DataIndex:
         for coll, edits in xml_edits.items():
             self._shift_collection(coll, sorted(edits))
         if xml_edits:
-            self._bibkeys = self._titles = None
+            self._bibkeys = self._titles = self._families = None
 
     def _shift_collection(self, coll: str, edits: Sequence[tuple[int, int, str]]) -> None:
         """Apply one file's line replacements to its occurrences: offsets after an
@@ -313,6 +314,15 @@ class DataIndex:
                     titles[title_key(plain_text(i.title))].append(i.id)
             self._titles = titles
         return list(self._titles.get(title_key(title), ()))
+
+    def family_name_count(self, last: str) -> int:
+        """How many different names on the papers have this family name (compared
+        without case): how common the family name is in the archive."""
+        if self._families is None:
+            self._families = Counter(
+                name.last.casefold() for name in {o.name for o in self.occurrences()}
+            )
+        return self._families.get(last.casefold(), 0)
 
 
 _TITLE_NOISE = re.compile(r"[\W_]+")

@@ -164,3 +164,27 @@ def _school_of_affiliations(lines: list[str]) -> str | None:
             if _SCHOOL.search(part):
                 return part
     return None
+
+
+# "my PhD is from the University of X", "I got my doctorate at X".
+_DEGREE_IN_TEXT = re.compile(
+    r"\b(?:ph\.?\s?d\.?|doctorate|doctoral\s+degree|(?:highest\s+)?degree|master'?s?"
+    r"(?:\s+degree)?)\s+(?:is\s+|was\s+|will\s+be\s+|comes?\s+)?(?:from|at)\s+(?:the\s+)?"
+    r"(?P<school>[^.\n;!?()]+)",
+    re.IGNORECASE,
+)
+
+
+def find_degree(text: str) -> str | None:
+    """The institution of the degree when prose names it ("my PhD is from the
+    University of California, San Diego"), for issues whose form has no field for
+    it; only a name that reads as a school's is taken.
+
+    Returns:
+        The institution's name, or None.
+    """
+    for match in _DEGREE_IN_TEXT.finditer(text):
+        school = clean_institution(match.group("school"))
+        if school and _SCHOOL.search(school):
+            return school
+    return None

@@ -29,10 +29,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.engine.parse.degree import read_degree
+from bot.engine.parse.degree import find_degree, read_degree
 from bot.engine.parse.forms import FieldName, FormFields, collect_fields, recognise_form
 from bot.engine.parse.keep import read_keep
-from bot.engine.parse.kinds import read_checkboxes, read_kinds
+from bot.engine.parse.kinds import kind_of_label, read_checkboxes, read_kinds
 from bot.engine.parse.markdown import (
     is_empty_answer,
     normalise_text,
@@ -48,7 +48,11 @@ from bot.engine.parse.pages import (
     reconcile_title,
 )
 from bot.engine.parse.papers import dedupe_papers, find_paper_refs, read_paper_list
-from bot.engine.parse.preferred_name import find_new_name, read_preferred_name
+from bot.engine.parse.preferred_name import (
+    find_new_name,
+    find_preferred_name,
+    read_preferred_name,
+)
 from bot.engine.parse.sections import split_sections
 from bot.engine.parse.stance import read_prose
 from bot.engine.parse.target import read_target
@@ -127,6 +131,22 @@ def _confirm_notices(text: str | None) -> list[Notice]:
     ]
 
 
+def _kinds_text(fields: FormFields) -> str | None:
+    """The kinds section's text; when it holds no box but the kind boxes were pasted
+    under another heading (sections out of order), those boxes."""
+    text = fields.get("kinds")
+    if text is not None and read_checkboxes(text):
+        return text
+    stray = [
+        line
+        for name, section in fields.texts.items()
+        if name not in ("confirm", "script-direction")
+        for line in section.split("\n")
+        if (boxes := read_checkboxes(line)) and kind_of_label(boxes[0].label) is not None
+    ]
+    return "\n".join(stray) if stray else text
+
+
 def _anthology_prose(fields: FormFields) -> str:
     """Supporting Information and any text under headings no form has: where the
     Anthology's forms leave people to write their papers."""
@@ -201,7 +221,7 @@ def _read_form(form: FormName, title: str, fields: FormFields, notices: list[Not
     kinds: tuple[Kind, ...] = ()
     kind_notices: list[Notice] = []
     if not ours:
-        kinds, kind_notices = read_kinds(fields.get("kinds"))
+        kinds, kind_notices = read_kinds(_kinds_text(fields))
     pages = _with_pages_in_prose(pages_read.pages, prose, "merge" in kinds, notices)
     pages, title_notices = reconcile_title(pages, pages_in_title(title))
     notices.extend(title_notices)
@@ -212,6 +232,10 @@ def _read_form(form: FormName, title: str, fields: FormFields, notices: list[Not
 
     degree, degree_notices = read_degree(fields.get("degree"))
     notices.extend(degree_notices)
+    if degree is None and not degree_notices and prose:
+        degree = find_degree(prose)
+        if degree is not None:
+            notices.append(_degree_from_text(degree))
 
     target = Target()
     if ours:
@@ -221,6 +245,17 @@ def _read_form(form: FormName, title: str, fields: FormFields, notices: list[Not
 
     name, name_notices = read_preferred_name(fields.get("name"))
     notices.extend(name_notices)
+    if name is None and not name_notices and "name" not in fields.texts:
+        name = find_preferred_name(prose)
+        if name is not None:
+            shown = f"{name.first} {name.last}" if name.first else name.last
+            notices.append(
+                Notice(
+                    "name-from-text",
+                    f"The form has no preferred-name field; I took the name from the text: "
+                    f"{shown}.",
+                )
+            )
     if name is None and not name_notices and "name-change" in kinds:
         name = find_new_name(prose)
         if name is not None:
@@ -252,6 +287,14 @@ def _read_form(form: FormName, title: str, fields: FormFields, notices: list[Not
     )
 
 
+def _degree_from_text(degree: str) -> Notice:
+    return Notice(
+        "degree-from-text",
+        f"No institution field is filled in, so I took the degree institution from the "
+        f"text: {degree}.",
+    )
+
+
 def _read_free_text(title: str, body: str, notices: list[Notice]) -> FixRequest:
     """Read an issue that uses no known form: what can be found without guessing
     (page and paper links, Anthology IDs, bibkeys, an ORCID iD)."""
@@ -271,12 +314,16 @@ def _read_free_text(title: str, body: str, notices: list[Notice]) -> FixRequest:
     papers = dedupe_papers([*find_paper_refs(title), *reading.mine])
     orcid = read_orcid_in_text([("title", title), ("issue", body)], from_elsewhere=False)
     notices.extend(orcid.notices)
+    degree = find_degree(body)
+    if degree is not None:
+        notices.append(_degree_from_text(degree))
     return FixRequest(
         form="free-text",
         pages=pages,
         papers=papers,
         orcid=orcid.orcid,
         orcid_raw=orcid.raw,
+        degree=degree,
         notes=body.strip(),
         warnings=tuple(notices),
         excluded=dedupe_papers(reading.not_mine),

@@ -202,7 +202,7 @@ def title_ref_of_line(line: str) -> PaperRef | None:
     Returns:
         A `title` reference (the engine looks it up, venue and year included).
     """
-    if find_urls(line) or line.rstrip().endswith(":"):
+    if len(line.split()) < 3 or line.rstrip().endswith(":") or find_urls(line):
         return None
     title = _title_of(line)
     words = title.split()

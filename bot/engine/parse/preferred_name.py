@@ -126,6 +126,17 @@ _NEW_NAME = (
     ),
     re.compile(r"\bnew\s+name\s*[:\-\u2013]\s*(?P<new>[^.,;\n()]+)", re.IGNORECASE),
     re.compile(r"[^\n]{2,60}?\s*(?:->|\u2192|=>)\s*(?P<new>[^.,;\n()]+)"),
+    # "Could you show it as "Thomas Stephan Juzek"?", "listed under the name X".
+    re.compile(
+        r"\b(?:show|shown|display|displayed|list|listed|appear|appears|written)\s+"
+        r"(?:\w+\s+){0,3}?(?:as|under(?:\s+the\s+name)?)\s+(?P<new>[\"\u201c][^\"\u201d\n]+[\"\u201d])",
+        re.IGNORECASE,
+    ),
+)
+# "Preferred name: X" written in the prose of a form that has no field for it.
+_PREFERRED_IN_TEXT = re.compile(
+    r"^[^\w\n]*preferred[ \t]+(?:author[ \t]+)?name[^\w\n]*?[:\-\u2013][ \t]*(?P<name>[^\n]+)$",
+    re.IGNORECASE | re.MULTILINE,
 )
 _NAME_WORD = re.compile(r"^[^\W\d_][\w'\u2019.-]*$")
 
@@ -154,3 +165,17 @@ def find_new_name(text: str) -> NameValue | None:
             if name is not None:
                 return name
     return None
+
+
+def find_preferred_name(text: str) -> NameValue | None:
+    """A preferred name written in prose as "Preferred name: X" (the form of early
+    2026 had no field for it).
+
+    Returns:
+        The name, or None when no such line gives a readable one.
+    """
+    match = _PREFERRED_IN_TEXT.search(text)
+    if match is None:
+        return None
+    name, notices = read_preferred_name(match.group("name"))
+    return None if notices else name

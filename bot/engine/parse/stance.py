@@ -112,6 +112,18 @@ _MINE = re.compile(
     r"(?:co-?)?author)\b|\b(?:written|authored)\s+by\s+me\b",
     re.IGNORECASE,
 )
+# Any word a marker (or doubt) could start with: a line without one has no stance,
+# and is not analysed clause by clause.
+_ANY_MARKER = re.compile(
+    r"\b(?:not|isn't|aren't|wasn't|weren't|i|we|i'm|we're|do|does|did|belongs?|someone"
+    r"|somebody|anyone|another|a|different|other|unrelated|namesakes?|wrongly|incorrectly"
+    r"|mistakenly|erroneously|falsely|wrong|remove|removed|delete|unlink|detach|exclude"
+    r"|take|mine|my|ours?|is|are|was|were|written|authored|move|moved|add|added|merge"
+    r"|merged|transfer|assign|assigned|put|link|linked|associate|include|migrate|claim"
+    r"|attach|to|into|onto|unsure|uncertain|unclear|maybe|perhaps|possibly|probably|might"
+    r"|could|may|don't|doesn't|can't|cannot|can)\b",
+    re.IGNORECASE,
+)
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+\u2022]|\(?[0-9]{1,3}[.)\]]|\[[0-9]{1,3}\])\s+")
 
 
@@ -290,9 +302,11 @@ def read_prose(text: str, *, titles: bool = True) -> ProseReading:
         is_item = bool(_LIST_ITEM.match(line))
         refs = placed_refs(line, in_list=False)
         heads = line.endswith(":") or (not refs and not is_item and _is_heading(line))
-        # A line without papers is read only when it may introduce a list: a long
-        # text without papers costs no clause analysis.
-        found, own = _read_line(line, refs, context) if refs or heads else ([], None)
+        # A line without papers is read only when it may introduce a list, and has a
+        # word a marker could start with: a long text without papers costs no clause
+        # analysis.
+        analyse = bool(refs) or (heads and _ANY_MARKER.search(line) is not None)
+        found, own = _read_line(line, refs, context) if analyse else ([], None)
         if not found and titles and (is_item or in_list):
             ref = title_ref_of_line(line)
             if ref is not None:
