@@ -52,19 +52,10 @@ def _parser() -> argparse.ArgumentParser:
         "--engine-only", action="store_true", help="plan and apply the example issues, no bot"
     )
     demo.set_defaults(run=_run_demo)
-    _add_service_commands(sub)
+    from bot import service  # the bot's commands: serve, worker, pages
+
+    service.add_commands(sub)
     return parser
-
-
-def _add_service_commands(sub: Any) -> None:
-    """The bot's commands, when its modules are installed."""
-    try:
-        from bot import service
-    except ImportError:
-        return
-    add = getattr(service, "add_commands", None)
-    if add is not None:
-        add(sub)
 
 
 def _load_issue(path: str) -> dict[str, Any]:
