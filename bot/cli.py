@@ -9,22 +9,39 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.anthology.index import DataIndex, DataRootError
+from bot.anthology.people import PeopleFileError
+from bot.anthology.xmlscan import XMLScanError
+from bot.engine.api import StaleDataError, apply_plan, plan_issue
 from bot.engine.render import render_text
 
 EXIT_READY, EXIT_INTERNAL, EXIT_NOT_READY = 0, 1, 2
 
 
+class InputError(Exception):
+    """Something the person gave cannot be used. The message is one sentence that
+    names the file and says what is wrong with it."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ready, 2 needs info or
-    rejected, 1 internal error)."""
+    """Run the command line; returns the exit code (0 ready, 2 needs info, rejected or
+    an input that cannot be used, 1 a fault of the program itself)."""
     parser = _parser()
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
     except KeyboardInterrupt:
         return 130
+    except InputError as exc:
+        sentence = str(exc) if str(exc).endswith((".", "?", "!")) else f"{exc}."
+        print(f"authorbot: {sentence}", file=sys.stderr)
+        return EXIT_NOT_READY
     except Exception as exc:  # the exit code promises 1 for anything unexpected
-        print(f"authorbot: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(
+            f"authorbot: internal error (a fault of authorbot, not of its input; please "
+            f"report it): {type(exc).__name__}: {exc}",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 
@@ -59,22 +76,101 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load_issue(path: str) -> dict[str, Any]:
-    text = sys.stdin.read() if path == "-" else Path(path).read_text("utf-8")
-    issue = json.loads(text)
+    """The issue JSON at `path` ('-': standard input).
+
+    Raises:
+        InputError: it cannot be read, is not JSON, or is not a GitHub issue.
+    """
+    where = "the issue on standard input" if path == "-" else f"the issue file {path}"
+    if path == "-":
+        raw = sys.stdin.buffer.read()
+    elif Path(path).is_dir():
+        raise InputError(f"{where} is a folder; give the issue's JSON file")
+    else:
+        try:
+            raw = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"{where} does not exist") from None
+        except OSError as exc:
+            raise InputError(f"{where} cannot be read: {exc.strerror}") from None
+    if not raw.strip():
+        raise InputError(f"{where} is empty; it should hold the issue as GitHub's API gives it")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = "\x00"
+    if "\x00" in text:
+        raise InputError(
+            f"{where} is not text (a binary file?); it should hold the issue as JSON, "
+            "as GitHub's API gives it"
+        )
+    try:
+        issue = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{where} is not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        ) from None
     if not isinstance(issue, dict):
-        raise ValueError("the issue JSON must be an object")
+        raise InputError(
+            f"{where} holds a JSON {_json_kind(issue)}, not a GitHub issue "
+            "(an object with a title and a body)"
+        )
+    missing = [key for key in ("title", "body") if key not in issue]
+    if missing:
+        raise InputError(
+            f"{where} is not a GitHub issue: it has no {' and no '.join(missing)} "
+            "(save one with `gh api repos/OWNER/REPO/issues/NUMBER`)"
+        )
+    if not isinstance(issue["title"], str) or not isinstance(issue["body"], str | None):
+        raise InputError(f"{where} is not a GitHub issue: its title and body must be text")
     return issue
 
 
-def _run_plan(args: argparse.Namespace, apply: bool = False) -> int:
-    from bot.anthology.index import DataIndex
-    from bot.engine.api import apply_plan, plan_issue
+def _json_kind(value: Any) -> str:
+    kinds = {list: "list", str: "string", bool: "true/false", int: "number", float: "number"}
+    return "null" if value is None else kinds.get(type(value), type(value).__name__)
 
-    index = DataIndex.load(Path(args.data_dir))
+
+def _load_index(data_dir: str) -> DataIndex:
+    """The data repository at `data_dir`, loaded.
+
+    Raises:
+        InputError: the folder is not a data repository, or a file of it cannot be read.
+    """
+    root = Path(data_dir)
+    if not root.exists():
+        raise InputError(f"the data folder {root} does not exist")
+    if not root.is_dir():
+        raise InputError(f"the data folder {root} is a file, not a folder")
+    try:
+        return DataIndex.load(root)
+    except DataRootError as exc:
+        raise InputError(
+            f"{exc}: DATA_DIR must be the root of a data repository (a checkout of "
+            "acl-org/acl-anthology)"
+        ) from None
+    except (PeopleFileError, XMLScanError) as exc:
+        raise InputError(f"the data in {root} cannot be read: {exc}") from None
+    except UnicodeDecodeError:  # the XML files say which; this is the people file
+        raise InputError(f"the people file in {root} is not UTF-8 text") from None
+    except OSError as exc:
+        raise InputError(f"{exc.filename} cannot be read: {exc.strerror}") from None
+
+
+def _run_plan(args: argparse.Namespace, apply: bool = False) -> int:
+    index = _load_index(args.data_dir)
     plan = plan_issue(index, _load_issue(args.issue), new_id=args.new_id)
     written: list[str] = []
     if apply and plan.status == "ready":
-        written = apply_plan(index, plan)
+        try:
+            written = apply_plan(index, plan)
+        except StaleDataError as exc:
+            raise InputError(f"{exc}: nothing was written; run the command again") from None
+        except OSError as exc:
+            raise InputError(
+                f"could not write {exc.filename or 'the change'} ({exc.strerror}); "
+                "nothing was changed"
+            ) from None
     if args.json:
         out = plan.to_json()
         out["written"] = written
