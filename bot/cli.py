@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from bot.anthology.index import DataIndex, DataRootError
+from bot.anthology.integrity import DataIntegrityError, index_integrity, require_integrity
 from bot.anthology.people import PeopleFileError
 from bot.anthology.xmlscan import XMLScanError
 from bot.engine.api import StaleDataError, apply_plan, plan_issue
@@ -64,6 +66,16 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--json", action="store_true", help="print one JSON object")
         p.add_argument("--id", dest="new_id", metavar="NEW_ID", help="the ID for a new person")
         p.set_defaults(run=run)
+    p = sub.add_parser(
+        "check",
+        help="check that a data repository is whole",
+        description="Check a data repository as plan, apply and the bot do before they "
+        "work on it: every file readable, the people file not empty, every person ID in "
+        "the XML defined in the people file. Exit 0: whole; 2: not (the problems are "
+        "printed, naming the files).",
+    )
+    p.add_argument("data_dir", metavar="DATA_DIR", help="the folder holding data/xml and data/yaml")
+    p.set_defaults(run=_run_check)
     demo = sub.add_parser("demo", help="the whole loop on the sample data, no account")
     demo.add_argument(
         "--engine-only", action="store_true", help="plan and apply the example issues, no bot"
@@ -131,12 +143,25 @@ def _json_kind(value: Any) -> str:
     return "null" if value is None else kinds.get(type(value), type(value).__name__)
 
 
-def _load_index(data_dir: str) -> DataIndex:
-    """The data repository at `data_dir`, loaded.
+def _load_index(data_dir: str, check: bool = True) -> DataIndex:
+    """The data repository at `data_dir`, loaded and (with `check`) checked.
 
     Raises:
-        InputError: the folder is not a data repository, or a file of it cannot be read.
+        InputError: the folder is not a data repository, a file of it cannot be read,
+            or it fails the integrity check (bot/anthology/integrity.py).
     """
+    index = _read_index(data_dir)
+    if check:
+        try:
+            require_integrity(index)
+        except DataIntegrityError as exc:
+            raise InputError(
+                f"the data in {data_dir} is not whole, so nothing is planned on it: {exc}"
+            ) from None
+    return index
+
+
+def _read_index(data_dir: str) -> DataIndex:
     root = Path(data_dir)
     if not root.exists():
         raise InputError(f"the data folder {root} does not exist")
@@ -181,6 +206,27 @@ def _run_plan(args: argparse.Namespace, apply: bool = False) -> int:
         if apply:
             print(f"Wrote {len(written)} file(s)." if written else "Wrote nothing.")
     return EXIT_READY if plan.status == "ready" else EXIT_NOT_READY
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    index = _load_index(args.data_dir, check=False)
+    loaded = time.perf_counter()
+    report = index_integrity(index)
+    checked = time.perf_counter()
+    lines = sum(len(f.scan.occurrences) for f in index.files.values())
+    print(
+        f"{args.data_dir}: {report.people:,} people in {report.people_file}; "
+        f"{len(index.files):,} collection files with {lines:,} author/editor lines, "
+        f"{report.lines_with_id:,} of them with a person ID ({report.ids_used:,} distinct IDs)."
+    )
+    for problem in report.problems():
+        print(f"Problem: {problem}.")
+    print(
+        f"{'Whole' if report.ok else 'Not whole'}: loaded in {loaded - started:.2f} s, "
+        f"checked in {(checked - loaded) * 1000:.1f} ms."
+    )
+    return EXIT_READY if report.ok else EXIT_NOT_READY
 
 
 def _run_apply(args: argparse.Namespace) -> int:
