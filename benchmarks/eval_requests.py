@@ -40,7 +40,6 @@ sys.path.insert(0, str(REPO))
 
 DEFAULT_TAR = REPO.parent / "shared" / "data" / "anthology-people-era.tar.xz"
 DEFAULT_CASES = REPO / "tests" / "requests"
-SCHEMA = REPO / "schemas" / "request-case.schema.json"
 CACHE = Path(tempfile.gettempdir()) / "authorbot-eval-requests"
 
 # In the order the table shows them.
@@ -234,13 +233,13 @@ def summarise(results: list[CaseResult]) -> dict[str, Any]:
 
 def load_cases(folder: Path, only: list[str]) -> list[dict[str, Any]]:
     """The cases of a folder, sorted by ID, checked against the case schema."""
-    import jsonschema
+    from bot.schemas import validator
 
-    schema = json.loads(SCHEMA.read_text("utf-8"))
+    check = validator("request-case")
     cases = []
     for path in sorted(folder.glob("*.json")):
         case = json.loads(path.read_text("utf-8"))
-        jsonschema.validate(case, schema)
+        check.validate(case)
         if case["id"] != path.stem:
             raise ValueError(f"{path.name}: id {case['id']!r} is not the file name")
         if only and not any(case["id"] == o or case["id"].startswith(o + "-") for o in only):

@@ -15,15 +15,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 
 from bot.anthology.orcid import is_valid_orcid
+from bot.schemas import validator
 
 REPO = Path(__file__).resolve().parent.parent
 CASES_DIR = REPO / "tests" / "requests"
 SCRIPT = REPO / "benchmarks" / "eval_requests.py"
-SCHEMA = json.loads((REPO / "schemas" / "request-case.schema.json").read_text("utf-8"))
 
 PEOPLE_URL = re.compile(r"aclanthology\.org/people/(?:[a-z]/)?([a-z0-9][a-z0-9-]*(?:/unverified)?)")
 PAPER_URL = re.compile(
@@ -61,7 +60,7 @@ def test_cases_validate_against_the_schema() -> None:
     cases = _cases()
     assert len(cases) >= 70
     for path, case in zip(sorted(CASES_DIR.glob("*.json")), cases, strict=True):
-        jsonschema.validate(case, SCHEMA)
+        validator("request-case").validate(case)
         assert case["id"] == path.stem
         assert str(case["modelled_on"]["issue"]) in case["modelled_on"]["url"]
 
