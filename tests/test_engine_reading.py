@@ -287,3 +287,20 @@ def test_a_paper_given_by_title_and_venue_is_looked_up(full_index):
     assert plan["status"] == "ready", plan["problems"]
     assert moved(plan) == {"2022.emnlp-main.354": "chen-wang"}
     assert "2022.emnlp-main.354" in text_of(plan, "notes")
+
+
+def test_a_namesake_by_family_name_only_is_not_taken_without_a_shared_coauthor(full_index):
+    # The only Kuhn on 2009.mtsummit-papers.2 is Roland Kuhn, who shares no co-author
+    # with the Tobias Kuhn papers: the bot asks instead of moving him.
+    issue = anthology_issue(
+        ["tobias-kuhn/unverified"],
+        {"verify", "split"},
+        "https://orcid.org/0000-0003-1234-5674",
+        "University of Zurich",
+        info="Mine: https://aclanthology.org/J14-1005/ and "
+        "https://aclanthology.org/2009.mtsummit-papers.2/",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "needs-info"
+    assert codes(plan) == ["person-not-on-paper"]
+    assert "Roland Kuhn" in text_of(plan, "problems")

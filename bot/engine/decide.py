@@ -467,8 +467,8 @@ def _take_whole_unverified_page(
     d.new_person = True
     d.sources = [page]
     d.scope = "all"
-    if d.excluded:
-        return  # they went through the page: what is left is theirs
+    # Asked even when some papers are said not to be theirs: excluding one paper
+    # does not show that the rest of a page of several people is theirs.
     mixture = several_people(index, page)
     if mixture is not None:
         d.problems.append(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Set
+from collections.abc import Iterable, Set
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -367,7 +367,7 @@ def _occurrences_to_move(
     person = _person_names(index, request, d)
     out = []
     for item_id in items:
-        occ = _occurrence_on(index, item_id, d, person, plan)
+        occ = _occurrence_on(index, item_id, d, person, items, plan)
         if occ is not None:
             out.append(occ)
     return out
@@ -414,13 +414,29 @@ def _item_occurrences(index: DataIndex, item_id: str) -> list[Occurrence]:
     return index.on_item.get(item_id, [])
 
 
+def _coauthors(index: DataIndex, item_ids: Iterable[str], but: set[str]) -> set[str]:
+    """The slugs of the people on some papers, but the names given."""
+    return {
+        o.name.slug
+        for item_id in item_ids
+        for o in _item_occurrences(index, item_id)
+        if o.name.slug not in but
+    }
+
+
 def _occurrence_on(
-    index: DataIndex, item_id: str, d: Decision, person: list[Name], plan: Plan
+    index: DataIndex,
+    item_id: str,
+    d: Decision,
+    person: list[Name],
+    items: list[str],
+    plan: Plan,
 ) -> Occurrence | None:
     """The one occurrence of the person being moved on a paper, wherever it is: on a
     page named, else under one of the person's names (in either order), else, when
     the person is not on the paper already, the one author with the person's family
-    name (said in a note: a variant of the given name, "Estrid" for "Jiayuan")."""
+    name, if the paper shares a co-author with the person's other papers (a variant
+    of the given name, "Estrid" for "Jiayuan": said in a note)."""
     occs = _item_occurrences(index, item_id)
     pages = {o: index.resolve(o) for o in occs}
     sources = [s for s in d.sources if s != d.target]
@@ -436,6 +452,16 @@ def _occurrence_on(
         ([o for o in others if o.name.slug in slugs], "name"),
         ([] if on_target else [o for o in others if name_slug(o.name.last) in families], "family"),
     ):
+        if len(candidates) == 1 and way == "family":
+            # A namesake by family name only is the person when the paper shares a
+            # co-author with the person's other papers (those listed, those on the
+            # pages named); otherwise it is someone else, and asked about.
+            (candidate,) = candidates
+            mine = {o.item for page in sources for o in index.page_occurrences(page)}
+            mine |= set(items) - {item_id}
+            circle = _coauthors(index, mine, slugs)
+            if not _coauthors(index, [item_id], slugs | {candidate.name.slug}) & circle:
+                break
         if len(candidates) == 1:
             chosen, how = candidates[0], way
             break
