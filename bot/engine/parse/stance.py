@@ -294,10 +294,14 @@ def read_prose(text: str, *, titles: bool = True) -> ProseReading:
     """
     read: dict[Stance, list[PaperRef]] = {"mine": [], "not-mine": [], "unclear": []}
     context: Stance | None = None
-    in_list = False  # under a line that introduces a list (its items may be titles)
+    in_list = False  # under a line that introduces a list (its lines may be titles)
+    listed = False  # a line of that list was read
     for raw in drop_struck_through(text.replace("\u2019", "'")).split("\n"):
         line = raw.strip()
         if not line:
+            # A blank line after a list of unbulleted lines ends it (bulleted items
+            # may still follow, as items).
+            in_list = in_list and not listed
             continue
         is_item = bool(_LIST_ITEM.match(line))
         refs = placed_refs(line, in_list=False)
@@ -314,8 +318,10 @@ def read_prose(text: str, *, titles: bool = True) -> ProseReading:
         for ref, stance in found:
             read[stance or "mine"].append(ref)
         if heads:
-            context, in_list = own, True
-        elif not found and not is_item:
+            context, in_list, listed = own, True, False
+            continue
+        listed = listed or bool(found)
+        if not found and not is_item:
             # A sentence about something else ("The page mixes several people.")
             # ends the list: it does not speak for the papers after it.
             context, in_list = None, False
