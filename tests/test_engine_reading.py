@@ -304,3 +304,65 @@ def test_a_namesake_by_family_name_only_is_not_taken_without_a_shared_coauthor(f
     assert plan["status"] == "needs-info"
     assert codes(plan) == ["person-not-on-paper"]
     assert "Roland Kuhn" in text_of(plan, "problems")
+
+
+def test_a_paper_on_ones_own_verified_page_said_not_mine_leaves_it(full_index):
+    # A free-text issue: chen-wang (this ORCID iD) holds 2025.findings-acl.660 with
+    # an explicit id; without it the paper goes back to chen-wang/unverified (two
+    # verified Chen Wangs share the name, so neither takes it by name).
+    issue = {
+        "number": 5,
+        "title": "A wrong paper on my page",
+        "body": "Hi, https://aclanthology.org/2025.findings-acl.660/ on my page "
+        "https://aclanthology.org/people/chen-wang/ is not mine. My ORCID is "
+        f"{CHEN_WANG_ORCID}.",
+        "labels": [],
+        "user": {"login": "x"},
+    }
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "ready", plan["problems"]
+    assert [(m["paper"], m["from"], m["to"]) for m in plan["moves"]] == [
+        ("2025.findings-acl.660", "chen-wang", "chen-wang/unverified")
+    ]
+    assert "so it leaves chen-wang for chen-wang/unverified" in text_of(plan, "notes")
+
+
+def test_keep_in_a_merge_with_listed_papers_names_the_new_person(full_index):
+    issue = anthology_issue(
+        ["estrid-he/unverified", "jiayuan-he/unverified"],
+        {"merge"},
+        "https://orcid.org/0000-0003-1234-5674",
+        "The University of Melbourne",
+        info="Mine: 2024.naacl-long.127 and 2023.findings-emnlp.512. "
+        "Please keep the first page's ID.",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "ready", plan["problems"]
+    assert plan["target"]["id"] == "estrid-he"
+    assert set(moved(plan)) == {"2024.naacl-long.127", "2023.findings-emnlp.512"}
+
+
+def test_keeping_a_page_the_orcid_does_not_give_is_asked(full_index):
+    # chen-wang-4954 is another verified Chen Wang; the ORCID iD is chen-wang's.
+    issue = anthology_issue(
+        ["chen-wang", "chen-wang-4954"],
+        {"merge"},
+        f"https://orcid.org/{CHEN_WANG_ORCID}",
+        info="Both are me. Please keep chen-wang-4954.",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "needs-info"
+    assert codes(plan) == ["keep-conflict"]
+
+
+def test_a_verified_page_with_another_orcid_is_not_merged_away(full_index):
+    issue = anthology_issue(
+        ["chen-wang", "chen-wang-4954"],
+        {"merge"},
+        f"https://orcid.org/{CHEN_WANG_ORCID}",
+        info="Both pages are me.",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "needs-info"
+    assert codes(plan) == ["merge-other-orcid"]
+    assert "0000-0003-1963-4954" in text_of(plan, "problems")

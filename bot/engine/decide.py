@@ -361,6 +361,8 @@ def _decide_listed(
         d.target = legacy
     else:
         d.new_person = True
+        d.keep = kept
+    _say_kept(request, kept, d)
     if d.target is not None and d.target in pages and "split" in d.kinds:
         _release_unlisted(index, items, d)
 
@@ -414,6 +416,32 @@ def _decide_release(index: DataIndex, request: FixRequest, owner: str, d: Decisi
                 f"{owner} already.",
             )
         )
+
+
+def _say_kept(request: FixRequest, kept: str | None, d: Decision) -> bool:
+    """Say how the page asked to be kept was read; a verified page asked to be kept
+    that is not the one the ORCID iD gives is asked about (returns True then)."""
+    if kept is None or request.keep is None:
+        return False
+    if kept in (d.target, d.keep):
+        d.notes.append(
+            problem(
+                "read-keep",
+                f"I read \u201c{request.keep.raw}\u201d as asking to keep "
+                + (f"the ID of {kept}." if d.keep else f"{kept}."),
+            )
+        )
+    elif not is_unverified_page(kept) and d.target is not None:
+        d.problems.append(
+            problem(
+                "keep-conflict",
+                f"You ask to keep {kept}, but the ORCID iD {request.orcid} is that of "
+                f"{d.target}. Please say which page is yours: give that page's ORCID iD, or "
+                "drop the request to keep the other one.",
+            )
+        )
+        return True
+    return False
 
 
 def _kept_page(request: FixRequest, pages: list[str]) -> str | None:
@@ -564,14 +592,24 @@ def _decide_merge(
             )
         )
         return
-    if kept is not None and request.keep is not None:
-        d.notes.append(
-            problem(
-                "read-keep",
-                f"I read \u201c{request.keep.raw}\u201d as asking to keep {kept}.",
-            )
-        )
+    if _say_kept(request, kept, d):
+        return
     d.sources = [p for p in pages if p != d.target]
+    # Two ORCID records are two people until a maintainer says otherwise: a verified
+    # page with another ORCID iD is not merged away whole.
+    orcid = request.orcid or (index.people[d.target].orcid if d.target else None)
+    for page in d.sources:
+        other = index.entry(page)
+        if other is not None and other.orcid and other.orcid != orcid:
+            d.problems.append(
+                problem(
+                    "merge-other-orcid",
+                    f"{page_url(page)} is verified with another ORCID iD ({other.orcid}), so it "
+                    "is another person's page and is not merged whole. Please list the papers "
+                    f"on it that are yours (their aclanthology.org links) under "
+                    f"'{_papers_section(request)}'.",
+                )
+            )
 
 
 def _check_orcid_owner(index: DataIndex, request: FixRequest, d: Decision, named: set[str]) -> None:

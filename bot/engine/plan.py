@@ -322,7 +322,17 @@ def _say_what_stays(index: DataIndex, request: FixRequest, d: Decision, plan: Pl
     read, so that a maintainer can check it at a glance."""
     moved_items = {m.occurrence.item for m in plan.moves}
     named = [p for p in d.sources if p != d.target]
+    released = {m.occurrence.item: m for m in plan.moves if m.target != plan.target_id}
     for item in d.excluded:
+        if item in released:
+            move = released[item]
+            plan.notes.append(
+                problem(
+                    "read-not-mine",
+                    f"I read {item} as not yours, so it leaves {move.source} for {move.target}.",
+                )
+            )
+            continue
         here = [
             index.resolve(o)
             for o in _item_occurrences(index, item)

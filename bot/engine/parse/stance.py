@@ -105,8 +105,11 @@ _MOVE = re.compile(
     r"|associate|include|migrate|claim|attach)\b|\b(?:to|into|onto)\s+my\b",
     re.IGNORECASE,
 )
+# "my" says whose paper it is, except in "my page" / "my profile" (where a paper is,
+# not whose: "X on my page is not mine").
 _MINE = re.compile(
-    r"\bmine\b|\bmy\b|\bours?\b|\bbelongs?\s+to\s+(?:me|us)\b"
+    r"\bmine\b|\bours?\b|\bbelongs?\s+to\s+(?:me|us)\b"
+    r"|\bmy\b(?!\s+(?:own\s+)?(?:\w+\s+)?(?:page|profile|site|account|list|name|entry)s?\b)"
     r"|\b(?:is|are|was|were)\s+(?:also\s+|all\s+)?(?:me|by\s+me)\b"
     r"|\b(?:i|we)\s+(?:wrote|authored|co-?authored|published|am\s+(?:an?\s+|the\s+)?"
     r"(?:co-?)?author)\b|\b(?:written|authored)\s+by\s+me\b",
