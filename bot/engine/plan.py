@@ -197,10 +197,11 @@ def plan_request(index: DataIndex, request: FixRequest, new_id: str | None = Non
     plan.notes += decision.notes
     if not plan.problems:
         _plan_change(index, request, decision, found.items, new_id, plan)
-    # A problem says it better than the parser's warning of the same kind; a page
-    # found (its sibling used) needs no warning that the title named another.
+    # A problem says it better than the parser's warning of the same kind. When the
+    # pages the body names are all in the data (or their one sibling is), the data
+    # has settled which page is meant: a title naming another is no warning.
     codes = {p.code for p in plan.problems}
-    if any(n.code == "page-sibling" for n in plan.notes) or decision.scope == "all":
+    if found.pages and not found.missing_pages:
         codes.add("title-page-mismatch")
     plan.warnings = [w for w in plan.warnings if w.code not in codes]
     plan.status = status_for(plan.problems)
