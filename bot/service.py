@@ -20,7 +20,7 @@ from bot.github.client import GitHubRepo
 from bot.github.errors import PermanentError
 from bot.github.gitrepo import DataClone
 from bot.github.orcid import OrcidClient
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.worker.context import JobContext, load_config
 from bot.worker.handlers import router
 from bot.worker.inbox import Inbox, Job
@@ -140,8 +140,12 @@ def worker(settings: Settings | None = None, *, stop: threading.Event | None = N
 
     Returns:
         The process exit code (0).
+
+    Raises:
+        SettingsError: GitHub credentials are missing.
     """
     settings = settings or Settings.from_env()
+    settings.require("worker", endpoint=False, worker=True)
     setup_logging(settings.log_level)
     stop = stop or threading.Event()
     _stop_on_signals(stop)
@@ -162,10 +166,15 @@ def serve(
 
     Returns:
         The process exit code (0).
+
+    Raises:
+        SettingsError: the webhook secret (or, with a worker, GitHub credentials) is
+            missing.
     """
     from werkzeug.serving import make_server
 
     settings = settings or Settings.from_env()
+    settings.require("serve", endpoint=True, worker=with_worker)
     setup_logging(settings.log_level)
     stop = stop or threading.Event()
     _stop_on_signals(stop)
@@ -191,4 +200,7 @@ def serve(
 
 if __name__ == "__main__":  # `python -m bot.service worker|serve` (used by the tests)
     command = sys.argv[1] if len(sys.argv) > 1 else "worker"
-    sys.exit(worker() if command == "worker" else serve())
+    try:
+        sys.exit(worker() if command == "worker" else serve())
+    except SettingsError as exc:
+        sys.exit(f"{exc}.")
