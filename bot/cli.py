@@ -63,14 +63,34 @@ def _say(sentence: str) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="authorbot", description="Fixes author pages of the ACL Anthology from GitHub issues."
+        prog="authorbot",
+        description="Fixes author pages of the ACL Anthology from GitHub issues. New here? "
+        "Start with `authorbot demo`; `authorbot COMMAND --help` says more.",
+        epilog="Exit codes: 0 done (the plan is ready, the data is whole); 2 the request needs "
+        "information or is rejected, or an input cannot be used (one sentence names the "
+        "file and what is wrong); 1 a fault of authorbot itself.",
     )
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
     for name, helptext, run in (
         ("plan", "show what an issue would change", _run_plan),
         ("apply", "change the data as an issue asks", _run_apply),
     ):
-        p = sub.add_parser(name, help=helptext, description=helptext)
+        p = sub.add_parser(
+            name,
+            help=helptext,
+            description=f"{helptext[0].upper()}{helptext[1:]}: read the issue, check every "
+            "paper ID and the ORCID iD against the data, and plan the change under the "
+            "Anthology's resolution rules"
+            + (
+                ", then write it (all files or none)."
+                if name == "apply"
+                else "; prints the moves, the problems and the diff, writes nothing."
+            )
+            + " The data is checked first (see `authorbot check`).",
+            epilog="Example, in a clone of authorbot: authorbot "
+            f"{name} bot/sample bot/sample/issues/01-split-to-new-person.json"
+            + (" (apply writes into bot/sample: try it on a copy)" if name == "apply" else ""),
+        )
         p.add_argument(
             "data_dir", metavar="DATA_DIR", help="the folder holding data/xml and data/yaml"
         )

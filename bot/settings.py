@@ -153,3 +153,44 @@ def _repositories(text: str) -> tuple[str, ...]:
 class SettingsError(Exception):
     """The environment does not hold what a command needs; the message names the
     variables."""
+
+
+# Every variable `Settings.from_env` reads, with what it sets and its default: the
+# help of `authorbot serve` and `authorbot worker` prints this table (docs/BOT.md,
+# "Deploy", says more), and a test checks that it names every variable read above.
+ENVIRONMENT: tuple[tuple[str, str], ...] = (
+    ("AUTHORBOT_WEBHOOK_SECRET", "the webhook secret (required by serve)"),
+    ("GITHUB_TOKEN", "a token for a bot account (a worker needs this or the App's id and key)"),
+    ("GITHUB_APP_ID", "the GitHub App's id"),
+    ("GITHUB_APP_PRIVATE_KEY", "the App's private key, PEM text"),
+    ("GITHUB_APP_PRIVATE_KEY_PATH", "or the file that holds it"),
+    ("GITHUB_API_URL", "the REST API (default https://api.github.com)"),
+    ("AUTHORBOT_GIT_URL", "clone URL, {repo} = owner/name (default https://github.com/{repo}.git)"),
+    ("AUTHORBOT_STATE_DIR", "the inbox, the clones, the ORCID cache (default var/authorbot)"),
+    ("AUTHORBOT_BOT_LOGIN", "the bot's login, <app-slug>[bot]"),
+    (
+        "AUTHORBOT_REPOSITORIES",
+        "owner/name,... it works on; * for any (default acl-org/acl-anthology)",
+    ),
+    ("AUTHORBOT_MAX_BODY", "largest webhook body in bytes (default 5 MiB)"),
+    ("ORCID_API_URL", "ORCID's public API, or off (default https://pub.orcid.org/v3.0)"),
+    ("AUTHORBOT_LEASE_SECONDS", "a job's lease (default 120)"),
+    ("AUTHORBOT_MAX_ATTEMPTS", "claims of a delivery before giving up (default 8)"),
+    ("AUTHORBOT_BACKOFF_BASE", "seconds before the first retry, doubling (default 5)"),
+    ("AUTHORBOT_POLL_SECONDS", "how often an idle worker looks at the inbox (default 1)"),
+    ("AUTHORBOT_GITHUB_THROTTLE", "seconds between requests,between writes (default 0.25,1.0)"),
+    ("AUTHORBOT_GITHUB_TIMEOUT", "seconds to wait for GitHub (default 15)"),
+    ("AUTHORBOT_LOG_LEVEL", "default INFO"),
+    ("AUTHORBOT_PAGES_DATA", "a data checkout: serve the author pages beside the webhook"),
+    (
+        "AUTHORBOT_ISSUE_REPO",
+        "where the pages' Submit files issues (default acl-org/acl-anthology)",
+    ),
+)
+
+
+def environment_help() -> str:
+    """The ENVIRONMENT table as the help of a command prints it."""
+    width = max(len(name) for name, _ in ENVIRONMENT)
+    lines = [f"  {name:<{width}}  {what}" for name, what in ENVIRONMENT]
+    return "environment (docs/BOT.md, Deploy, says more):\n" + "\n".join(lines)
