@@ -363,7 +363,8 @@ def _decide_listed(
         d.new_person = True
         d.keep = kept
     _say_kept(request, kept, d)
-    if d.target is not None and d.target in pages and "split" in d.kinds:
+    # Only the person whose page it is (by the ORCID iD) may take papers off it.
+    if owner is not None and d.target == owner and owner in pages and "split" in d.kinds:
         _release_unlisted(index, items, d)
 
 

@@ -2,7 +2,9 @@
 and the proof that nothing else moves.
 
 The one rule (DOMAIN.md): the papers the request names move to the requested person,
-and no other occurrence anywhere in the archive changes page. After deciding the
+and no other occurrence anywhere in the archive changes page. (When a person takes
+papers that are not theirs off their own verified page, those papers are the ones
+named, and they move to the unverified page of the name printed on them.) After deciding the
 change we resolve every occurrence it could touch, before and after, and mend what
 moved without being asked (an explicit id keeps an occurrence where it was;
 `disable_name_matching` stops a new person from taking others' papers).
