@@ -83,15 +83,10 @@ def decide(index: DataIndex, request: FixRequest, found: Found) -> Decision:
     if d.new_person:
         _check_new_person_facts(request, d)
     if "name-change" in kinds and request.preferred_name is None:
-        field = (
-            "'Preferred author name'"
-            if "name" in request.sections
-            else f"'{_prose_section(request)}'"
-        )
         d.problems.append(
             problem(
                 "name-missing",
-                f"A name change needs the new name: please write it under {field} "
+                f"A name change needs the new name: please write it {_under(request, 'name')} "
                 "(given names first, e.g. 'Jin Liu').",
             )
         )
@@ -99,19 +94,26 @@ def decide(index: DataIndex, request: FixRequest, found: Found) -> Decision:
     return d
 
 
-def _prose_section(request: FixRequest) -> str:
-    """The heading under which the request's form takes free text."""
-    return "Notes" if request.form == "authorbot" else "Supporting Information"
-
-
-def _papers_section(request: FixRequest) -> str:
-    """The heading under which the request's form takes the list of papers: a field
-    the person can see on the form they used."""
-    if request.form == "authorbot":
-        return "Papers"
-    if "papers" in request.sections:
-        return "Your papers"
-    return "Supporting Information"
+def _under(request: FixRequest, field: str) -> str:
+    """Where in the issue the person writes a field, named as the form they used
+    shows it ("under 'Supporting Information'"), or "in the issue" without a form."""
+    if request.form == "free-text":
+        return "in the issue"
+    ours = request.form == "authorbot"
+    if field == "papers":
+        if ours:
+            heading = "Papers"
+        elif "papers" in request.sections:
+            heading = "Your papers"
+        else:
+            heading = "Supporting Information"
+    elif field == "pages":
+        heading = "Author page" if ours else "Author Pages"
+    elif field == "name" and "name" in request.sections:
+        heading = "Preferred name" if ours else "Preferred author name"
+    else:
+        heading = "Notes" if ours else "Supporting Information"
+    return f"under '{heading}'"
 
 
 def _check_stances(found: Found, d: Decision) -> None:
@@ -284,7 +286,7 @@ def _ask_for_the_page(request: FixRequest, found: Found, d: Decision) -> None:
             problem(
                 "page-missing",
                 "No author page was given. Please add the link to the author page "
-                "(https://aclanthology.org/people/...) under 'Author Pages', and list the "
+                f"(https://aclanthology.org/people/...) {_under(request, 'pages')}, and list the "
                 "papers that are yours.",
             )
         )
@@ -293,7 +295,7 @@ def _ask_for_the_page(request: FixRequest, found: Found, d: Decision) -> None:
             problem(
                 "papers-missing",
                 "Please also list the papers that are yours (their aclanthology.org links, "
-                f"one per line) under '{_papers_section(request)}'.",
+                f"one per line) {_under(request, 'papers')}.",
             )
         )
     if d.kinds != ("name-change",):
@@ -310,7 +312,7 @@ def _ask_for_papers(
         problem(
             "papers-missing",
             "A split needs the list of papers that are yours. Please add their "
-            f"aclanthology.org links (one per line) under '{_papers_section(request)}'.",
+            f"aclanthology.org links (one per line) {_under(request, 'papers')}.",
         )
     )
     if owner is not None:
@@ -505,7 +507,7 @@ def _take_whole_unverified_page(
                 "list-your-papers",
                 f"{page_url(page)} has {mixture.papers} papers that may belong to several "
                 f"people ({mixture.reason}). Please list the ones that are yours (their "
-                f"aclanthology.org links, one per line) under '{_papers_section(request)}'.",
+                f"aclanthology.org links, one per line) {_under(request, 'papers')}.",
             )
         )
 
@@ -521,7 +523,7 @@ def _ask_for_papers_on_anothers_page(
             "list-your-papers",
             f"{page_url(page)} is the verified page of another {entry.names[0].full} (ORCID "
             f"iD {entry.orcid}). Please list the papers on it that are yours (their "
-            f"aclanthology.org links, one per line) under '{_papers_section(request)}'.",
+            f"aclanthology.org links, one per line) {_under(request, 'papers')}.",
         )
     )
 
@@ -567,8 +569,9 @@ def _decide_merge(
         d.problems.append(
             problem(
                 "merge-needs-two-pages",
-                "A merge needs every author page that is you: please list all of them under "
-                "'Author Pages' (one link per line), or list the papers that are yours.",
+                "A merge needs every author page that is you: please list all of them "
+                f"{_under(request, 'pages')} (one link per line), or list the papers that are "
+                "yours.",
             )
         )
         return
@@ -607,8 +610,8 @@ def _decide_merge(
                     "merge-other-orcid",
                     f"{page_url(page)} is verified with another ORCID iD ({other.orcid}), so it "
                     "is another person's page and is not merged whole. Please list the papers "
-                    f"on it that are yours (their aclanthology.org links) under "
-                    f"'{_papers_section(request)}'.",
+                    f"on it that are yours (their aclanthology.org links) "
+                    f"{_under(request, 'papers')}.",
                 )
             )
 
