@@ -39,7 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     ):
         p = sub.add_parser(name, help=helptext, description=helptext)
         p.add_argument(
-            "data_dir", metavar="DATA_DIR", help="the folder holding data/xml and data/yaml"
+            "data_dir",
+            metavar="DATA_DIR",
+            help="the folder holding data/xml and data/json/people.json (or data/yaml/people.yaml)",
         )
         p.add_argument(
             "issue", metavar="ISSUE_JSON", help="the issue as GitHub's API gives it ('-': stdin)"
@@ -50,6 +52,13 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="the whole loop on the sample data, no account")
     demo.add_argument(
         "--engine-only", action="store_true", help="plan and apply the example issues, no bot"
+    )
+    demo.add_argument(
+        "--era",
+        choices=("json", "yaml"),
+        default="json",
+        help="the sample data's era: data/json/people.json (today, the default) or "
+        "data/yaml/people.yaml (the Anthology's files before 2026)",
     )
     demo.set_defaults(run=_run_demo)
     _add_service_commands(sub)
@@ -103,7 +112,7 @@ def _run_apply(args: argparse.Namespace) -> int:
 def _run_demo(args: argparse.Namespace) -> int:
     from bot import demo
 
-    return demo.run(engine_only=args.engine_only)
+    return demo.run(engine_only=args.engine_only, era=args.era)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -190,15 +190,16 @@ def serve(
     return 0
 
 
-def demo_loop(out: TextIO | None = None, workdir: Path | None = None) -> int:
-    """`authorbot demo`: the whole loop with no GitHub account (see `bot/standins/demo.py`).
+def demo_loop(out: TextIO | None = None, workdir: Path | None = None, era: str = "json") -> int:
+    """`authorbot demo`: the whole loop with no GitHub account (see `bot/standins/demo.py`),
+    on the sample data of `era` (`json`: today's files; `yaml`: before 2026).
 
     Returns:
         0 when the demo opened exactly one pull request, 1 otherwise.
     """
     from bot.standins.demo import run_demo
 
-    return run_demo(out or sys.stdout, workdir)
+    return run_demo(out or sys.stdout, workdir, era=era)
 
 
 if __name__ == "__main__":  # `python -m bot.service worker|serve` (used by the tests)

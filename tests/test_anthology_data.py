@@ -234,3 +234,41 @@ def test_an_index_follows_the_repository_to_the_other_people_file(tmp_path: Path
     assert [(o.key, o.start, o.end) for o in index.occurrences()] == [
         (o.key, o.start, o.end) for o in fresh.occurrences()
     ]
+
+
+def test_the_scan_reads_names_in_either_order_and_beside_variants():
+    from bot.anthology.xmlscan import scan_collection
+
+    text = """<collection id="P99">
+  <volume id="1">
+    <!-- https://aclanthology.org/P99-1/ -->
+    <meta>
+      <booktitle>B</booktitle>
+      <editor><last>Lee</last><first>Lillian</first></editor>
+      <sig>sigdat</sig>
+    </meta>
+    <paper id="1">
+      <!-- https://aclanthology.org/P99-1001/ -->
+      <title>T</title>
+      <author><last>Liu</last><first>Xiaohu</first></author>
+      <author id="luu-anh-tuan"><last>Luu</last> <first>Anh Tuan</first></author>
+      <author><first>Jin</first><last>Liu</last><variant script="hani"><first>金</first><last>刘</last></variant></author>
+      <author><last>Mausam</last></author>
+      <pdf hash="0f54576a"/>
+      <award name="Best Paper"/>
+    </paper>
+  </volume>
+</collection>
+"""
+    scan = scan_collection("P99", text)
+    assert [(o.key, o.name, o.pid) for o in scan.occurrences] == [
+        ("P99-1|volume-editor|0", Name("Lillian", "Lee"), None),
+        ("P99-1001|author|0", Name("Xiaohu", "Liu"), None),
+        ("P99-1001|author|1", Name("Anh Tuan", "Luu"), "luu-anh-tuan"),
+        ("P99-1001|author|2", Name("Jin", "Liu"), None),
+        ("P99-1001|author|3", Name(None, "Mausam"), None),
+    ]
+    assert [(i.id, i.kind, i.title) for i in scan.items] == [
+        ("P99-1001", "paper", "T"),
+        ("P99-1", "volume", "B"),
+    ]

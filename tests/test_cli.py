@@ -11,9 +11,9 @@ import pytest
 
 from bot.anthology.people import PEOPLE_JSON, PEOPLE_YAML
 from tests.conftest import CASES, MINI_ROOT, SHARED
+from tests.issues import anthology_issue, our_issue
 
 PEOPLE = {"json": PEOPLE_JSON, "yaml": PEOPLE_YAML}
-from tests.issues import anthology_issue, our_issue
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:

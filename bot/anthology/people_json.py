@@ -42,7 +42,7 @@ from bot.anthology.people import (
 
 _INDENT = "  "
 # An entry's first line: its ID (a JSON string) at the file's first level.
-_ENTRY_START = re.compile(r'^  ("(?:[^"\\\n]|\\.)*"): ', re.M)
+_ENTRY_START = re.compile(r'^  ("[^"\\\n]*(?:\\.[^"\\\n]*)*"): ', re.M)
 
 
 def _string(value: str) -> str:

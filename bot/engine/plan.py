@@ -446,9 +446,9 @@ def _new_person_id(index: DataIndex, canonical: Name, orcid: str) -> str | None:
 
 
 def _usable_id(index: DataIndex, pid: str) -> bool:
-    """True for a person ID of the Anthology's pattern that the people file can hold
-    as the Anthology writes it (people.yaml, for one, would quote `null` or `yes`,
-    which no reader of the file expects)."""
+    """True for a person ID of the Anthology's pattern, of a sane length, that the
+    people file can hold as the Anthology writes it (one format quotes `null` or
+    `yes`, which no reader of the file expects: `PeopleFile.holds_id`)."""
     return (
         len(pid) <= MAX_PERSON_ID
         and bool(PERSON_ID.fullmatch(pid))
@@ -582,7 +582,7 @@ def _check_valid(
     for occ in touched:
         pid = new_ids.get(occ, occ.pid)
         if pid is not None:
-            why = explicit_id_problem(occ.name, pid, occ.orcid, overlay)
+            why = explicit_id_problem(occ.name, pid, occ.orcid, overlay, index.people_file.path)
             if why is not None:
                 plan.problems.append(problem("invalid-data", f"On {occ.item}: {why}."))
         if occ in new_ids:

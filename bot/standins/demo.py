@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
+from bot.anthology.people import PEOPLE_FILES
 from bot.standins.harness import LocalDeployment
 from bot.standins.issues import VERIFY_LABELS, VERIFY_ORCID, VERIFY_TITLE, verify_body
 from bot.standins.orcid import FakeRecord
@@ -27,27 +28,33 @@ def _section(out: TextIO, title: str) -> None:
     out.write(f"\n{'=' * 78}\n{title}\n{'=' * 78}\n")
 
 
-def run_demo(out: TextIO, workdir: Path | None = None) -> int:
+def run_demo(out: TextIO, workdir: Path | None = None, era: str = "json") -> int:
     """Run the demo, writing what happens to `out`.
 
     Parameters:
         out: where to print.
         workdir: a folder to work in (default: a temporary one, removed afterwards).
+        era: the sample data's era, `json` (data/json/people.json) or `yaml`.
 
     Returns:
         0 when exactly one pull request was opened, else 1.
     """
     if workdir is None:
         with tempfile.TemporaryDirectory(prefix="authorbot-demo-") as tmp:
-            return run_demo(out, Path(tmp))
+            return run_demo(out, Path(tmp), era)
+    from bot.demo import SAMPLE_ERAS
+
     dep = LocalDeployment(
         Path(workdir),
+        data_source=SAMPLE_ERAS[era],
         roles={MAINTAINER: "maintain"},
         orcid_records={VERIFY_ORCID: FakeRecord("Valentin", "Barriere")},
     ).start()
     try:
         out.write(f"GitHub stand-in: {dep.github.base_url}  (repository {dep.github.full_name})\n")
         out.write(f"Webhook endpoint: {dep.webhook_url}\nData repository: {dep.bare}\n")
+        people = next((rel for rel in PEOPLE_FILES if (SAMPLE_ERAS[era] / rel).is_file()), "?")
+        out.write(f"Its people file: {people} (sample data of the {era} era)\n")
 
         issue = dep.github.open_issue(AUTHOR, VERIFY_TITLE, verify_body(), VERIFY_LABELS)
         number = issue["number"]
