@@ -32,7 +32,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from bot.anthology.names import Name
 from bot.anthology.people import (
+    NO_NAMES,
     PEOPLE_JSON,
     PeopleFile,
     PeopleFileError,
@@ -100,6 +102,49 @@ def dump_file(entries: list[PersonEntry]) -> str:
     return "{\n" + ",\n".join(dump_entry(e) for e in entries) + "\n}\n"
 
 
+# An entry exactly as the library writes it, with no escape in its strings: read
+# without the json module (most entries; anything else takes json.loads).
+_STR = r'"([^"\\\n]*)"'
+_NAME = r'\{(?:"first": "[^"\\\n]*", )?"last": "[^"\\\n]+"\}'
+_FAST_ENTRY = re.compile(
+    r'\{\n    "names": \[\n      (' + _NAME + r"(?:,\n      " + _NAME + r")*)\n    \]"
+    r'(?:,\n    "comment": ' + _STR + ")?"
+    r'(?:,\n    "degree": ' + _STR + ")?"
+    r'(?:,\n    "disable_name_matching": (true))?'
+    r'(?:,\n    "orcid": ' + _STR + ")?"
+    r'(?:,\n    "similar": \[\n      ("[^"\\\n]*"(?:,\n      "[^"\\\n]*")*)\n    \])?'
+    r"\n  \}(,?)\n"
+)
+_FAST_NAME = re.compile(r'\{(?:"first": "([^"\\\n]*)"(, ))?"last": "([^"\\\n]+)"\}')
+_FAST_SIMILAR = re.compile(r'"([^"\\\n]*)"')
+
+
+def _fast_entry(pid: str, text: str, start: int, end: int, last: bool) -> PersonEntry | None:
+    """The entry whose value is `text[start:end]` if it is in the library's exact
+    layout (with the comma after it that its place asks for); None otherwise."""
+    m = _FAST_ENTRY.fullmatch(text, start, end)
+    if m is None or (m[7] == ",") == last:
+        return None
+    names = []
+    blank = []
+    for first, has_first, last_name in _FAST_NAME.findall(m[1]):
+        name = Name(first or None, last_name)
+        names.append(name)
+        if has_first and not first:
+            blank.append(name)
+    return PersonEntry(
+        pid,
+        tuple(names),
+        m[5],
+        m[3],
+        m[2],
+        tuple(_FAST_SIMILAR.findall(m[6])) if m[6] is not None else (),
+        m[4] is not None,
+        (),
+        frozenset(blank) if blank else NO_NAMES,
+    )
+
+
 def _cut(text: str) -> tuple[list[str], dict[str, tuple[int, int]], int]:
     """The IDs in file order, the span of each one's lines (through the line that
     ends it, comma and newline included), and where the closing `}` line starts.
@@ -157,6 +202,10 @@ class JsonPeopleFile(PeopleFile):
             start, end = spans[pid]
             key = _ENTRY_START.match(text, start)
             assert key is not None  # `start` is where _cut found one
+            fast = _fast_entry(pid, text, key.end(), end, pid == last)
+            if fast is not None:
+                entries[pid] = fast
+                continue
             value = text[key.end() : end].rstrip()
             if pid != last:
                 if not value.endswith(","):
