@@ -17,7 +17,7 @@ import pytest
 from bot.anthology.names import Name
 from bot.anthology.orcid import checksum_char
 from bot.anthology.people import PeopleFile, PeopleFileError, PersonEntry, read_people_file
-from bot.anthology.people_json import JsonPeopleFile
+from bot.anthology.people_json import JsonPeopleFile, dump_entry
 from tests.conftest import SAMPLE_ROOTS
 from tests.oracle import library_people_saves
 
@@ -189,3 +189,25 @@ def test_the_json_escapes_are_the_librarys(tmp_path: Path):
     [(saved, facts_read)] = library_people_saves("json", [text])
     assert saved == text
     assert facts_read["a-b"]["names"][0] == f"{chars} B"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"zed": None},
+        {"zed": None, "b-new": person("b-new")},
+        {"zz-new": person("zz-new")},
+        {"zed": None, "mid": None, "zz-new": person("zz-new")},
+        {"mid": None, "zed": None},
+    ],
+)
+def test_a_hand_sorted_file_stays_valid_json_whatever_the_change(changes):
+    # "zed" before "mid" is not the library's order (it would sort on save): the
+    # commas still follow the entries' places in the file.
+    zed, mid = (dump_entry(person(p)) for p in ("zed", "mid"))
+    unsorted = JsonPeopleFile.parse("{\n" + zed + ",\n" + mid + "\n}\n")
+    assert unsorted.order == ["zed", "mid"]
+    after = JsonPeopleFile.parse(unsorted.render(changes))
+    expected = {p: e for p, e in unsorted.entries.items() if p not in changes}
+    expected.update({p: e for p, e in changes.items() if e is not None})
+    assert after.entries == expected

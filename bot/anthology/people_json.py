@@ -238,28 +238,30 @@ class JsonPeopleFile(PeopleFile):
         """The smallest text edits that apply `changes` (see PeopleFile.edits)."""
         old = self.order
         inserted = sorted(p for p, e in changes.items() if p not in self.spans and e is not None)
-        deleted = {p for p, e in changes.items() if p in self.spans and e is None}
+        changed = [p for p in changes if p in self.spans]
+        if not inserted and not changed:
+            return []
+        deleted = {p for p in changed if changes[p] is None}
         survivors = [p for p in old if p not in deleted]
-        if not survivors and not inserted:
-            return [(0, len(self.text), dump_file([]))] if self.text != "{}\n" else []
-        if not old:
-            return [(0, len(self.text), dump_file([changes[p] for p in inserted]))]  # type: ignore[misc]
-        # The ID that will be last (it alone has no comma after it).
-        last = max(survivors[-1:] + inserted[-1:]) if inserted else survivors[-1]
-        out: list[tuple[int, int, str]] = []
-        for pid, entry in changes.items():
-            if pid not in self.spans:
-                continue
-            start, end = self.spans[pid]
-            if entry is None:
-                out.append((start, end, ""))
-            else:
-                out.append((start, end, dump_entry(entry) + ("\n" if pid == last else ",\n")))
+        if not survivors:
+            # Nothing of the old text stays: the file is the new entries alone.
+            new = dump_file([changes[p] for p in inserted])  # type: ignore[misc]
+            return [(0, len(self.text), new)]
         # New entries go before the first old ID that sorts after them (or at the end).
         groups: dict[int, list[str]] = {}
         for pid in inserted:
-            at = self.insertion_point(pid)
-            groups.setdefault(at, []).append(pid)
+            groups.setdefault(self.insertion_point(pid), []).append(pid)
+        # The entry that will be last, the one with no comma after it: the latest
+        # survivor, unless a new entry comes after it.
+        places = {pid: (at, 0, pid) for at, pids in groups.items() for pid in pids}
+        places[survivors[-1]] = (old.index(survivors[-1]), 1, survivors[-1])
+        last = max(places, key=places.__getitem__)
+        out: list[tuple[int, int, str]] = []
+        for pid in changed:
+            start, end = self.spans[pid]
+            entry = changes[pid]
+            new = "" if entry is None else dump_entry(entry) + ("\n" if pid == last else ",\n")
+            out.append((start, end, new))
         for at, pids in groups.items():
             pos = self.spans[old[at]][0] if at < len(old) else self.spans[old[-1]][1]
             text = "".join(
@@ -268,7 +270,7 @@ class JsonPeopleFile(PeopleFile):
             )
             out.append((pos, pos, text))
         # An unchanged entry that gains or loses the last place gains or loses its comma.
-        for pid in (old[-1], last):
+        for pid in {old[-1], last}:
             if pid in self.spans and pid not in changes:
                 edit = self._comma(pid, wanted=pid != last)
                 if edit is not None:
