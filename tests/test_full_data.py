@@ -107,3 +107,10 @@ def test_every_occurrence_resolves_as_the_eras_library_says(
     assert library.people_roundtrip
     assert len(library.warnings) == 28
     assert all(w.startswith("NameSpecResolutionWarning") for w in library.warnings)
+
+
+def test_the_full_archive_is_whole(full_index: DataIndex):
+    from bot.anthology.integrity import require_integrity
+
+    report = require_integrity(full_index)
+    assert report.people == 11_226 and report.ids_used == 11_226 and report.unknown == ()

@@ -98,7 +98,7 @@ def entry_from_mapping(pid: str, value: Mapping[str, Any], path: str) -> PersonE
         if first == "":
             blank.append(name)
     similar = value.get("similar") or ()
-    if isinstance(similar, str):
+    if not isinstance(similar, list | tuple):
         raise PeopleFileError(f"{path}: entry {pid!r} has 'similar' that is not a list")
     extra: tuple[tuple[str, Any], ...] = ()
     if not value.keys() <= _KEYS:

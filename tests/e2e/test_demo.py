@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from bot.service import demo_loop
+from bot.demo import run_loop_demo
 
 NEW_ENTRY = {
     "json": '+  "valentin-barriere": {\n+    "names": [\n'
@@ -21,7 +21,7 @@ PEOPLE = {"json": "data/json/people.json", "yaml": "data/yaml/people.yaml"}
 @pytest.mark.parametrize("era", ["json", "yaml"])
 def test_demo_opens_one_pull_request_and_prints_it(tmp_path, era):
     out = io.StringIO()
-    assert demo_loop(out, tmp_path, era=era) == 0
+    assert run_loop_demo(out, tmp_path, era=era) == 0
     text = out.getvalue()
     assert "<!-- authorbot:status -->\n### ✅ Ready" in text
     assert f"New entry in `{PEOPLE[era]}`:\n\n```{era}\n" in text
