@@ -35,7 +35,8 @@ sys.path.insert(0, str(REPO))
 from bot import schemas  # noqa: E402
 from bot.anthology.index import DataIndex  # noqa: E402
 from bot.anthology.orcid import checksum_char  # noqa: E402
-from bot.anthology.people import PeopleFileError, read_people_file  # noqa: E402
+from bot.anthology.people import PeopleFileError  # noqa: E402
+from bot.anthology.peoplestore import read_people_file  # noqa: E402
 from bot.engine.parse import OUR_FORM_PATH, parse_issue, render_issue_form_body  # noqa: E402
 from bot.engine.plan import Plan, plan_request  # noqa: E402
 from bot.engine.request import KINDS  # noqa: E402

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.anthology.index import DataIndex
-from bot.anthology.people import read_people_file
+from bot.anthology.peoplestore import read_people_file
 from bot.engine.api import apply_plan, plan_issue
 from tests.conftest import SAMPLE_ROOTS
 from tests.issues import anthology_issue, our_issue

@@ -47,7 +47,7 @@ def _forget_indexes():
 def test_full_people_file_round_trips_and_its_parser_agrees(era: str, full_era_root: Path):
     rel = PEOPLE_JSON if era == "json" else PEOPLE_YAML
     text = (full_era_root / rel).read_text("utf-8")
-    from bot.anthology.people import read_people_file
+    from bot.anthology.peoplestore import read_people_file
 
     people = read_people_file(rel, text)
     assert people.render({}) == text

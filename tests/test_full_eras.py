@@ -27,7 +27,7 @@ import pytest
 
 from bot.anthology.index import DataIndex
 from bot.anthology.orcid import checksum_char
-from bot.anthology.people import read_people_file
+from bot.anthology.peoplestore import read_people_file
 from bot.demo import SAMPLE
 from bot.engine.api import apply_plan, plan_issue
 from bot.engine.plan import Plan

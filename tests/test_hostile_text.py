@@ -20,7 +20,8 @@ import yaml
 
 from bot.anthology.index import DataIndex
 from bot.anthology.orcid import checksum_char
-from bot.anthology.people import PEOPLE_JSON, PEOPLE_YAML, read_people_file
+from bot.anthology.people import PEOPLE_JSON, PEOPLE_YAML
+from bot.anthology.peoplestore import read_people_file
 from bot.cli import main
 from bot.engine.api import apply_plan, plan_issue
 from bot.engine.plan import Plan

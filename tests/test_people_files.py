@@ -16,8 +16,9 @@ import pytest
 
 from bot.anthology.names import Name
 from bot.anthology.orcid import checksum_char
-from bot.anthology.people import PeopleFile, PeopleFileError, PersonEntry, read_people_file
+from bot.anthology.people import PeopleFile, PeopleFileError, PersonEntry
 from bot.anthology.people_json import JsonPeopleFile, dump_entry
+from bot.anthology.peoplestore import read_people_file
 from tests.conftest import SAMPLE_ROOTS
 from tests.oracle import library_people_saves
 

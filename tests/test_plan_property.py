@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from bot import schemas
 from bot.anthology.index import DataIndex
 from bot.anthology.orcid import checksum_char
-from bot.anthology.people import read_people_file
+from bot.anthology.peoplestore import read_people_file
 from bot.engine.api import plan_issue
 from bot.engine.plan import Plan, plan_request
 from bot.engine.request import (

@@ -20,13 +20,8 @@ from pathlib import Path
 
 from bot.anthology.ids import collection_file
 from bot.anthology.names import Name
-from bot.anthology.people import (
-    PEOPLE_FILES,
-    PeopleFile,
-    PersonEntry,
-    find_people_file,
-    read_people_file,
-)
+from bot.anthology.people import PEOPLE_FILES, PeopleFile, PersonEntry
+from bot.anthology.peoplestore import find_people_file, read_people_file
 from bot.anthology.resolve import is_unverified_page, page_slug, resolve_occurrence
 from bot.anthology.xmlscan import (
     CollectionScan,

@@ -3,9 +3,9 @@
 The Anthology keeps it in one of two formats, by era: `data/json/people.json` since
 the summer of 2026 (acl-anthology 1.3.x), `data/yaml/people.yaml` before (1.0-1.2).
 This module is the seam between them: `PersonEntry` (one person, whatever the
-format), `PeopleFile` (the file as text cut into one span per entry, read and
-written with the smallest edits), and `find_people_file`/`read_people_file`, which
-pick the format from the file the repository has. Nothing above this layer names a
+format) and `PeopleFile` (the file as text cut into one span per entry, read and
+written with the smallest edits); `peoplestore.py` picks the format from the file
+the repository has (`find_people_file`, `read_people_file`). Nothing above this layer names a
 format; whatever it tells a person names `PeopleFile.path`, the real file.
 
 The formats themselves live in `people_json.py` and `people_yaml.py`.
@@ -17,7 +17,6 @@ import bisect
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, ClassVar
 
 from bot.anthology.names import Name
@@ -207,46 +206,3 @@ class PeopleFile(ABC):
     def insertion_point(self, pid: str) -> int:
         """Where in `order` a new ID goes: the file is sorted by ID."""
         return bisect.bisect_left(self.order, pid)
-
-
-def find_people_file(root: Path) -> str | None:
-    """Which people file a data repository has.
-
-    Parameters:
-        root: the data repository (the folder holding `data/`).
-
-    Returns:
-        The file's path relative to `root`, or None when it has neither.
-
-    Raises:
-        TwoPeopleFilesError: if it has both (which one is current is unknown).
-    """
-    present = [rel for rel in PEOPLE_FILES if (root / rel).is_file()]
-    if len(present) > 1:
-        raise TwoPeopleFilesError(
-            f"{root} has both {PEOPLE_JSON} and {PEOPLE_YAML}: the Anthology keeps its "
-            f"people in one of them ({PEOPLE_JSON} since 2026). Remove the one that is "
-            "out of date."
-        )
-    return present[0] if present else None
-
-
-def people_file_class(rel: str) -> type[PeopleFile]:
-    """The format of the people file at `rel` (one of PEOPLE_FILES)."""
-    # Imported here: the format modules build on the classes above.
-    from bot.anthology.people_json import JsonPeopleFile
-    from bot.anthology.people_yaml import YamlPeopleFile
-
-    for cls in (JsonPeopleFile, YamlPeopleFile):
-        if cls.path == rel:
-            return cls
-    raise ValueError(f"not a people file: {rel}")
-
-
-def read_people_file(rel: str, text: str) -> PeopleFile:
-    """Read the people file at `rel` (one of PEOPLE_FILES) from its text.
-
-    Raises:
-        PeopleFileError: if it is not in the Anthology's shape.
-    """
-    return people_file_class(rel).parse(text)
