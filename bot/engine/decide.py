@@ -143,7 +143,7 @@ def _check_stances(found: Found, d: Decision) -> None:
 def _check_new_person_facts(request: FixRequest, d: Decision) -> None:
     """A new author page needs an ORCID iD and the degree institution (it forms the
     ID when the name is taken); asked for together with anything else missing."""
-    if not request.orcid and not any(p.code == "orcid-missing" for p in d.problems):
+    if not request.orcid:
         d.problems.append(
             problem(
                 "orcid-missing",
@@ -151,7 +151,7 @@ def _check_new_person_facts(request: FixRequest, d: Decision) -> None:
                 "(https://orcid.org/0000-...) to the issue; the ORCID record must be public.",
             )
         )
-    if not request.degree and not any(p.code == "degree-missing" for p in d.problems):
+    if not request.degree:
         d.problems.append(
             problem(
                 "degree-missing",
@@ -248,18 +248,17 @@ def _decide_from_boxes(index: DataIndex, request: FixRequest, found: Found, d: D
     if items:
         _decide_listed(index, request, pages, items, owner, d)
         return
+    if owner is not None and d.excluded:
+        # Only papers that are not theirs, from the person with a verified page.
+        _decide_release(index, request, owner, d)
+        return
     if owner is not None and owner not in pages:
-        if d.excluded:
-            _decide_release(index, request, owner, d)
-        else:
-            _check_orcid_owner(index, request, d, named=set(pages))
+        _check_orcid_owner(index, request, d, named=set(pages))
         return
     if not pages:
         _ask_for_the_page(request, found, d)
         return
-    if d.excluded and owner is not None:
-        _decide_release(index, request, owner, d)
-    elif "merge" in d.kinds or ("name-change" in d.kinds and len(pages) >= 2):
+    if "merge" in d.kinds or ("name-change" in d.kinds and len(pages) >= 2):
         _decide_merge(index, request, pages, owner, d)
     elif "split" in d.kinds:
         _ask_for_papers(index, request, pages, owner, d)
