@@ -56,7 +56,7 @@ from bot.engine.parse.preferred_name import (
 from bot.engine.parse.sections import split_sections
 from bot.engine.parse.stance import read_prose
 from bot.engine.parse.target import read_target
-from bot.engine.request import FixRequest, FormName, Kind, Notice, PageRef, Target
+from bot.engine.request import FixRequest, FormName, Kind, NameValue, Notice, PageRef, Target
 
 # Sections of the Anthology's forms that FixRequest has no field for; they are kept
 # in the notes, under their heading, for the maintainer.
@@ -248,23 +248,14 @@ def _read_form(form: FormName, title: str, fields: FormFields, notices: list[Not
     if name is None and not name_notices and "name" not in fields.texts:
         name = find_preferred_name(prose)
         if name is not None:
-            shown = f"{name.first} {name.last}" if name.first else name.last
             notices.append(
-                Notice(
-                    "name-from-text",
-                    f"The form has no preferred-name field; I took the name from the text: "
-                    f"{shown}.",
-                )
+                _name_from_text("The form has no preferred-name field; I took the name", name)
             )
     if name is None and not name_notices and "name-change" in kinds:
         name = find_new_name(prose)
         if name is not None:
-            shown = f"{name.first} {name.last}" if name.first else name.last
             notices.append(
-                Notice(
-                    "name-from-text",
-                    f"No preferred name is given, so I took the new name from the text: {shown}.",
-                )
+                _name_from_text("No preferred name is given, so I took the new name", name)
             )
     notices.extend(_confirm_notices(fields.get("confirm")))
 
@@ -285,6 +276,11 @@ def _read_form(form: FormName, title: str, fields: FormFields, notices: list[Not
         keep=read_keep(prose, pages),
         sections=tuple(fields.texts),
     )
+
+
+def _name_from_text(said: str, name: NameValue) -> Notice:
+    shown = f"{name.first} {name.last}" if name.first else name.last
+    return Notice("name-from-text", f"{said} from the text: {shown}.")
 
 
 def _degree_from_text(degree: str) -> Notice:
