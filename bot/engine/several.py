@@ -25,6 +25,7 @@ decades (Akihiro Tamura, 2005-2025).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.anthology.index import DataIndex
@@ -36,19 +37,18 @@ MIXED_SHARE = 0.10
 
 @dataclass(frozen=True)
 class Mixture:
-    """Why a page looks like several people's: its papers, their co-author groups
-    (largest first, each a sorted list of item IDs), and the reason."""
+    """Why a page looks like several people's: how many papers it has, and the
+    reason in words."""
 
-    page: str
     papers: int
-    groups: tuple[tuple[str, ...], ...]
     reason: str
 
 
-def coauthor_groups(index: DataIndex, page: str) -> list[list[str]]:
-    """The page's papers split into co-author groups (rule 1), largest first."""
-    items = sorted({o.item for o in index.page_occurrences(page)})
-    parent = {item: item for item in items}
+def coauthor_groups(index: DataIndex, page: str, items: Iterable[str]) -> list[list[str]]:
+    """The page's papers (`items`) split into co-author groups (rule 1), largest
+    first."""
+    papers = sorted(set(items))
+    parent = {item: item for item in papers}
 
     def root(item: str) -> str:
         while parent[item] != item:
@@ -57,14 +57,14 @@ def coauthor_groups(index: DataIndex, page: str) -> list[list[str]]:
         return item
 
     first_with: dict[str, str] = {}
-    for item in items:
+    for item in papers:
         for occ in index.on_item.get(item, ()):
             if index.resolve(occ) == page:
                 continue
             seen = first_with.setdefault(occ.name.slug, item)
             parent[root(item)] = root(seen)
     groups: dict[str, list[str]] = {}
-    for item in items:
+    for item in papers:
         groups.setdefault(root(item), []).append(item)
     return sorted(groups.values(), key=lambda g: (-len(g), g))
 
@@ -75,7 +75,7 @@ def several_people(index: DataIndex, page: str) -> Mixture | None:
     occs = index.page_occurrences(page)
     if not occs:
         return None
-    groups = coauthor_groups(index, page)
+    groups = coauthor_groups(index, page, (o.item for o in occs))
     papers = sum(len(g) for g in groups)
     if len(groups) < 2:
         return None
@@ -86,7 +86,7 @@ def several_people(index: DataIndex, page: str) -> Mixture | None:
             f"{'is a verified person' if len(namesakes) == 1 else 'are verified people'} "
             "with it"
         )
-        return Mixture(page, papers, tuple(map(tuple, groups)), reason)
+        return Mixture(papers, reason)
     family = max((o.name.last for o in occs), key=index.family_name_count)
     outside = papers - len(groups[0])
     if index.family_name_count(family) >= COMMON_FAMILY_NAMES and outside >= MIXED_SHARE * papers:
@@ -94,5 +94,5 @@ def several_people(index: DataIndex, page: str) -> Mixture | None:
             f"{family} is a common family name, and the papers fall into {len(groups)} groups "
             "with no co-author in common"
         )
-        return Mixture(page, papers, tuple(map(tuple, groups)), reason)
+        return Mixture(papers, reason)
     return None
