@@ -258,8 +258,10 @@ def test_preferred_name_family_name_first_becomes_the_canonical_name(era_copy, b
 
 
 def test_index_after_apply_equals_a_fresh_load(era_copy):
-    """apply_plan updates the index in place; it must equal reading the files again."""
+    """apply_plan updates the index in place; it must equal reading the files again
+    (the lookups it keeps across an apply too: titles, bibkeys, family names)."""
     index = DataIndex.load(era_copy)
+    index.by_title("x"), index.by_bibkey("x"), index.family_name_count("x")  # built now
     for issue in (
         our_issue(
             "yang-liu/unverified",
@@ -296,6 +298,12 @@ def test_index_after_apply_equals_a_fresh_load(era_copy):
             mine = {k: sorted(o.key for o in v) for k, v in getattr(index, table).items() if v}
             other = {k: sorted(o.key for o in v) for k, v in getattr(fresh, table).items() if v}
             assert mine == other, table
+        for item_id in {m.occurrence.item for m in plan.moves}:
+            item = index.items[item_id]
+            assert index.by_title(index.title(item)) == fresh.by_title(fresh.title(item))
+            assert index.by_bibkey(item.bibkey) == fresh.by_bibkey(item.bibkey) == item_id
+        for family in ("Liu", "Yu", "Chen", "Kehai"):
+            assert index.family_name_count(family) == fresh.family_name_count(family)
         assert index.refresh() == set()
 
 

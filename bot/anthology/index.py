@@ -184,15 +184,18 @@ class DataIndex:
                 if entry is not None:
                     self._add_person(entry)
             self.people_stamp = _stamp(self.root / self.people_file.path)
-        for coll, edits in xml_edits.items():
-            self._shift_collection(coll, sorted(edits))
-        if xml_edits:
+        reread = [self._shift_collection(coll, sorted(edits)) for coll, edits in xml_edits.items()]
+        if any(reread):
+            # Titles, bibkeys and names change only when a file is read again: an
+            # edit of author lines keeps them (and rebuilding them costs a warm
+            # request a second).
             self._bibkeys = self._titles = self._families = None
 
-    def _shift_collection(self, coll: str, edits: Sequence[tuple[int, int, str]]) -> None:
+    def _shift_collection(self, coll: str, edits: Sequence[tuple[int, int, str]]) -> bool:
         """Apply one file's line replacements to its occurrences: offsets after an
         edit move by its length change; an edited element's id and orcid are read
-        again from its new line."""
+        again from its new line. Returns True when the file was read again instead
+        (the edits were not only of author/editor lines)."""
         state = self.files[coll]
         by_start = {start: (end, new) for start, end, new in edits}
         if len(by_start) != len(edits) or not by_start.keys() <= {
@@ -201,7 +204,7 @@ class DataIndex:
             # Not only author/editor lines: read the file again.
             self._forget_collection(coll)
             self._read_collection(coll)
-            return
+            return True
         shift = 0
         for occ in state.scan.occurrences:  # in file order
             edit = by_start.get(occ.start)
@@ -215,6 +218,7 @@ class DataIndex:
             attrs = start_tag_attributes(new)
             self._reindex_occurrence(occ, attrs.get("id"), attrs.get("orcid"))
         state.stamp = _stamp(self.root / collection_file(coll))
+        return False
 
     def _reindex_occurrence(self, occ: Occurrence, pid: str | None, orcid: str | None) -> None:
         if occ.pid == pid:
