@@ -51,6 +51,19 @@ def stances(text: str) -> tuple[list[str], list[str], list[str]]:
         # Moving one's own papers is not "remove".
         (f"Please remove {url(A)} from the unverified page and add it to my verified page.", [A], [], []),
         (f"Please move {C}, wrongly listed on the unverified page, to my page", [C], [], []),
+        # Misplaced is not-mine, unless the words about the paper say whose it is.
+        (f"{C} was added to my page by mistake.", [], [C], []),
+        (f"The paper {url(C)} was wrongly assigned; it is mine too.", [C], [], []),
+        (f"My paper {C} is wrongly listed on another page.", [C], [], []),
+        (f"{C} was wrongly assigned to the other page; this one is mine: {A}", [A], [C], []),
+        # A move reported, or a removal refused, asks for nothing.
+        (f"These papers were wrongly merged into my page:\n- {C}\n- {B}", [], [C, B], []),
+        (f"Wrongly assigned papers:\n{C}\n{B}", [], [C, B], []),
+        (f"Please do not remove {url(C)}, it is mine.", [C], [], []),
+        (f"Please do not merge {C}; it is by another person.", [], [C], []),
+        # A clause pointing back speaks for the papers before it.
+        (f"{C}, it is not.", [], [C], []),
+        (f"Mine:\n{C}, it may be.\n{A}", [A], [], [C]),
         # Doubt.
         (f"I'm not sure whether {C} is mine.", [], [], [C]),
         (f"{A} is mine. {B} maybe, I cannot remember.", [A], [], [B]),

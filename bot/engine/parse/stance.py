@@ -12,11 +12,16 @@ paper's *stance* is read from the words around it:
    *unclear*.
 3. Otherwise a paper takes the stance of the nearest marker in its clause: *not
    mine* ("not mine", "someone else", "a different person", "wrongly", "remove"
-   when nothing is being added or moved) or *mine* ("mine", "my", "I wrote",
-   "belongs to me", "move", "add", "merge").
+   when nothing is being added or moved) or *mine* ("mine", "my paper", "I wrote",
+   "belongs to me", "move", "add", "merge"). A move or removal that is negated
+   ("please do not remove X") or reported ("were wrongly added to my profile",
+   "wrongly assigned papers") is no marker: it asks for nothing.
 4. A clause without markers takes the stance of the clause before it on the line;
    one that starts with "except"/"apart from"/"other than" takes the opposite
-   ("all are mine except X": X is not mine).
+   ("all are mine except X": X is not mine). A clause without papers that points
+   back ("...; it is mine", ", these are not", ", it may be") gives its stance to
+   the papers before it whose own words said none, or only that they were
+   misplaced ("X was wrongly assigned; it is mine too": X is mine).
 5. A line that introduces a list (it ends in a colon, or is a short heading such as
    "**Not mine**") gives its stance to the lines after it, until a line of ordinary
    prose. A sentence ending in a full stop speaks for itself only: "This page mixes
@@ -52,7 +57,9 @@ _CLAUSE_END = re.compile(
     # line of a million blanks is not tried from every one of them)
     r"|(?<![\s,]),?\s+(?=(?:but|however|whereas|while|although|though|except|apart\s+from"
     r"|other\s+than|excluding|besides)\b)"
-    r"|,\s*(?=(?:which|who|that)\b)",
+    r"|,\s*(?=(?:which|who|that)\b)"
+    # ", it is mine", ", these are not": a clause about the papers before it
+    r"|,\s*(?=(?:it|this|they|these|both)(?:'s|\s+(?:is|are|was|were|belongs?|does|do)\b))",
     re.IGNORECASE,
 )
 _TURNING = re.compile(
@@ -84,8 +91,19 @@ _NOT_MINE = re.compile(
     r"|\b(?:another|a\s+different|different|other|unrelated)\s+(?:person|people|persons"
     r"|authors?|researchers?|individuals?|scholars?|namesakes?)\b"
     r"|\bnamesakes?\b"
-    r"|\b(?:wrongly|incorrectly|mistakenly|erroneously|falsely|wrong)\b"
     r"|\bnot\s+(?:related|connected)\s+to\s+me\b",
+    re.IGNORECASE,
+)
+# "Wrongly assigned", "incorrectly listed": the paper is on the wrong page, which is
+# most often the person's (not mine), but may be another's ("X was wrongly
+# assigned; it is mine too"): a clause that follows and says whose it is wins.
+_MISPLACED = re.compile(
+    r"\b(?:wrongly|incorrectly|mistakenly|erroneously|falsely|wrong|by\s+(?:a\s+)?mistake)\b",
+    re.IGNORECASE,
+)
+# A clause about the papers of the clause before: "...; it is mine", ", these are not".
+_BACK_REFERENCE = re.compile(
+    r"^[\s,;:.!?-]*(?:it|this(?:\s+one)?|that(?:\s+one)?|they|these|those|both)\b",
     re.IGNORECASE,
 )
 # "another Jin Liu", "a different Wei Wang": a name after the word, written with
@@ -100,15 +118,28 @@ _REMOVE = re.compile(
     r"\b(?:remove|removed|delete|unlink|detach|exclude|take\s+(?:it|them|this|these)?\s*(?:off|out))\b",
     re.IGNORECASE,
 )
+# "Please do not remove X", "do not merge X": neither taking off nor adding is asked.
+_NEGATED = re.compile(r"(?:\bnot|\bnever|n't)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _MOVE = re.compile(
     r"\b(?:move|moved|add|added|merge|merged|transfer|assign|assigned|put|link|linked"
     r"|associate|include|migrate|claim|attach)\b|\b(?:to|into|onto)\s+my\b",
     re.IGNORECASE,
 )
+# "were wrongly added to my profile", "wrongly assigned papers": a move reported, not
+# asked for; its words (and where it went) say nothing about whose the paper is.
+_REPORTED = re.compile(
+    r"\b(?:(?:was|were|is|are|been|got|get|gets)\s+(?:\w+ly\s+|also\s+|all\s+|not\s+)?"
+    r"|(?:wrongly|incorrectly|mistakenly|erroneously|falsely|automatically)\s+)"
+    r"(?:moved|added|merged|transferred|assigned|put|linked|associated|included|migrated"
+    r"|claimed|attached)\b(?:\s+(?:\w+\s+){0,3}?(?:to|into|onto|under|on|with)\s+(?:my|our|me)\b)?",
+    re.IGNORECASE,
+)
 # "my" says whose paper it is, except in "my page" / "my profile" (where a paper is,
 # not whose: "X on my page is not mine").
 _MINE = re.compile(
-    r"\bmine\b|\bours?\b|\bbelongs?\s+to\s+(?:me|us)\b"
+    # "my paper X": the noun belongs to the marker, so that it stands next to the paper.
+    r"\b(?:my|our)\s+(?:own\s+)?(?:papers?|publications?|works?|articles?)\b"
+    r"|\bmine\b|\bours?\b|\bbelongs?\s+to\s+(?:me|us)\b"
     r"|\bmy\b(?!\s+(?:own\s+)?(?:\w+\s+)?(?:page|profile|site|account|list|name|entry)s?\b)"
     r"|\b(?:is|are|was|were)\s+(?:also\s+|all\s+)?(?:me|by\s+me)\b"
     r"|\b(?:i|we)\s+(?:wrote|authored|co-?authored|published|am\s+(?:an?\s+|the\s+)?"
@@ -119,7 +150,7 @@ _MINE = re.compile(
 # and is not analysed clause by clause.
 _ANY_MARKER = re.compile(
     r"\b(?:not|isn't|aren't|wasn't|weren't|i|we|i'm|we're|do|does|did|belongs?|someone"
-    r"|somebody|anyone|another|a|different|other|unrelated|namesakes?|wrongly|incorrectly"
+    r"|somebody|anyone|another|a|different|other|unrelated|namesakes?|wrongly|incorrectly|by"
     r"|mistakenly|erroneously|falsely|wrong|remove|removed|delete|unlink|detach|exclude"
     r"|take|mine|my|ours?|is|are|was|were|written|authored|move|moved|add|added|merge"
     r"|merged|transfer|assign|assigned|put|link|linked|associate|include|migrate|claim"
@@ -145,6 +176,7 @@ class _Marker:
     start: int
     end: int
     stance: Stance
+    misplaced: bool = False  # a word like "wrongly": whose the paper is, a later clause may say
 
 
 class _LineMarkers:
@@ -155,14 +187,31 @@ class _LineMarkers:
     def __init__(self, blanked: str) -> None:
         self.text = blanked
         self.not_mine = _sorted(
-            _Marker(m.start(), m.end(), "not-mine")
-            for pattern in (_NOT_MINE, _OTHER_NAMED)
-            for m in pattern.finditer(blanked)
+            [
+                *(
+                    _Marker(m.start(), m.end(), "not-mine")
+                    for pattern in (_NOT_MINE, _OTHER_NAMED)
+                    for m in pattern.finditer(blanked)
+                ),
+                *(
+                    _Marker(m.start(), m.end(), "not-mine", True)
+                    for m in _MISPLACED.finditer(blanked)
+                ),
+            ]
         )
         self.removes = _sorted(
-            _Marker(m.start(), m.end(), "not-mine") for m in _REMOVE.finditer(blanked)
+            _Marker(m.start(), m.end(), "not-mine")
+            for m in _REMOVE.finditer(blanked)
+            if not _NEGATED.search(blanked, max(m.start() - 40, 0), m.start())
         )
-        self.moves = _sorted(_Marker(m.start(), m.end(), "mine") for m in _MOVE.finditer(blanked))
+        reported = list(_REPORTED.finditer(blanked))
+        reported_starts = [m.start() for m in reported]
+        self.moves = _sorted(
+            _Marker(m.start(), m.end(), "mine")
+            for m in _MOVE.finditer(blanked)
+            if not _NEGATED.search(blanked, max(m.start() - 40, 0), m.start())
+            and not _inside(reported, reported_starts, m.start(), m.end())
+        )
         self.mine = _sorted(_Marker(m.start(), m.end(), "mine") for m in _MINE.finditer(blanked))
         self.doubts = [m.start() for m in _DOUBT.finditer(blanked)]
         self.starts = {
@@ -197,6 +246,12 @@ class _LineMarkers:
         return _sorted([*not_mine, *mine])
 
 
+def _inside(spans: Sequence[re.Match[str]], starts: Sequence[int], start: int, end: int) -> bool:
+    """True when [start, end) lies inside one of the matches (`starts` their starts)."""
+    at = bisect.bisect_right(starts, start) - 1
+    return at >= 0 and end <= spans[at].end()
+
+
 def _sorted(markers: Iterable[_Marker]) -> list[_Marker]:
     return sorted(markers, key=lambda m: m.start)
 
@@ -222,8 +277,8 @@ def _opposite(stance: Stance | None) -> Stance | None:
     return stance
 
 
-def _nearest(markers: Sequence[_Marker], starts: Sequence[int], placed: PlacedRef) -> Stance:
-    """The stance of the marker nearest to a paper (by characters between them).
+def _nearest(markers: Sequence[_Marker], starts: Sequence[int], placed: PlacedRef) -> _Marker:
+    """The marker nearest to a paper (by characters between them).
 
     `markers` are sorted by start (`starts` their starts); only those on either
     side of the paper can be nearest, found by bisection, so a clause of many
@@ -235,7 +290,7 @@ def _nearest(markers: Sequence[_Marker], starts: Sequence[int], placed: PlacedRe
     def gap(marker: _Marker) -> int:
         return max(marker.start - placed.end, placed.start - marker.end, 0)
 
-    return min(near, key=gap).stance
+    return min(near, key=gap)
 
 
 def _read_line(
@@ -249,6 +304,9 @@ def _read_line(
     previous: Stance | None = None
     own: Stance | None = None
     next_ref = 0
+    # The papers of the clause before whose stance their own words did not say (no
+    # marker, or only a word like "wrongly"): a clause pointing back may say it.
+    unsaid: list[int] = []
     for start, end in _clauses(blanked):
         in_clause: list[PlacedRef] = []
         while next_ref < len(refs) and refs[next_ref].start < end:
@@ -266,6 +324,17 @@ def _read_line(
             whole = "not-mine"
         stance = whole or (markers[-1].stance if markers else None)
         starts = [m.start for m in markers]
+        points_back = _BACK_REFERENCE.match(text) and blanked[end : end + 1] != ":"
+        if unsaid and not in_clause and points_back:
+            # "X was wrongly assigned; it is mine", "X, it may be": this clause says
+            # whose X is ("this one is mine: Y" is about Y).
+            said = [m.stance for m in markers if not m.misplaced]
+            back = whole or ("not-mine" if _ELLIPTIC_NOT.search(text) else None)
+            back = back or (said[-1] if said else None)
+            for at in unsaid if back else ():
+                out[at] = (out[at][0], back)
+            stance = back or stance
+        unsaid = []
         if stance is not None:
             own = stance
         elif _TURNING.match(text):
@@ -273,10 +342,11 @@ def _read_line(
         for placed in in_clause:
             if whole is not None:
                 out.append((placed.ref, whole))
-            elif markers:
-                out.append((placed.ref, _nearest(markers, starts, placed)))
-            else:
-                out.append((placed.ref, stance or previous or context))
+                continue
+            marker = _nearest(markers, starts, placed) if markers else None
+            if marker is None or marker.misplaced:
+                unsaid.append(len(out))
+            out.append((placed.ref, marker.stance if marker else stance or previous or context))
         if stance is not None:
             previous = stance
         elif in_clause:
