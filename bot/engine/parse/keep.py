@@ -21,7 +21,8 @@ _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
 # The words that ask to keep something, and where the kept page is said: after the
 # verb ("keep X", "merge into X") or before it ("X should remain").
 _KEEP_BEFORE_OBJECT = re.compile(
-    r"\b(?:keep|keeping|retain|retaining|preserve|maintain)\b"
+    # (not "keep in mind", "keep publishing under X": no page is kept there)
+    r"\b(?:keep|keeping|retain|retaining|preserve|maintain)\b(?!\s+(?:in\s+mind|track|up|\w+ing)\b)"
     r"|\bmerge\w*\b.{0,200}?\b(?:into|onto|under)\b"
     r"|\b(?:as|be)\s+(?:the\s+|my\s+)?(?:main|primary|canonical|master|surviving)\b",
     re.IGNORECASE,
@@ -32,8 +33,9 @@ _KEEP_AFTER_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _ORDINALS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:the\s+)?(?:first|former|1st)\b", re.IGNORECASE), "first"),
-    (re.compile(r"\b(?:the\s+)?(?:second|2nd)\b", re.IGNORECASE), "second"),
+    # ("my first name", "the first author" name no page)
+    (re.compile(r"\b(?:the\s+)?(?:first|former|1st)\b(?!\s+(?:names?|authors?)\b)", re.I), "first"),
+    (re.compile(r"\b(?:the\s+)?(?:second|2nd)\b(?!\s+(?:names?|authors?)\b)", re.I), "second"),
     (re.compile(r"\b(?:the\s+)?latter\b", re.IGNORECASE), "last"),
     (re.compile(r"\b(?:the|my)\s+unverified\b", re.IGNORECASE), "unverified"),
     (re.compile(r"\b(?:the|my)\s+(?:verified|main|official)\b", re.IGNORECASE), "verified"),
