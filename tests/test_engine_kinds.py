@@ -258,8 +258,10 @@ def test_preferred_name_family_name_first_becomes_the_canonical_name(era_copy, b
 
 
 def test_index_after_apply_equals_a_fresh_load(era_copy):
-    """apply_plan updates the index in place; it must equal reading the files again."""
+    """apply_plan updates the index in place; it must equal reading the files again
+    (the lookups it keeps across an apply too: titles, bibkeys, family names)."""
     index = DataIndex.load(era_copy)
+    index.by_title("x"), index.by_bibkey("x"), index.family_name_count("x")  # built now
     for issue in (
         our_issue(
             "yang-liu/unverified",
@@ -296,6 +298,12 @@ def test_index_after_apply_equals_a_fresh_load(era_copy):
             mine = {k: sorted(o.key for o in v) for k, v in getattr(index, table).items() if v}
             other = {k: sorted(o.key for o in v) for k, v in getattr(fresh, table).items() if v}
             assert mine == other, table
+        for item_id in {m.occurrence.item for m in plan.moves}:
+            item = index.items[item_id]
+            assert index.by_title(index.title(item)) == fresh.by_title(fresh.title(item))
+            assert index.by_bibkey(item.bibkey) == fresh.by_bibkey(item.bibkey) == item_id
+        for family in ("Liu", "Yu", "Chen", "Kehai"):
+            assert index.family_name_count(family) == fresh.family_name_count(family)
         assert index.refresh() == set()
 
 
@@ -304,3 +312,44 @@ def test_our_form_may_ask_for_the_new_id(era_copy, before):
     result, changed, _ = apply_and_judge(era_copy, issue, before)
     assert changed == {"2024.ccl-1.3|author|1": "yang-liu-thu"}
     assert result["target"]["id"] == "yang-liu-thu" and result["target"]["new"] is True
+
+
+def test_papers_said_not_mine_leave_the_persons_own_page(data_copy, before, sample_index):
+    # yue-chen (with this ORCID iD) holds Y10-1070 by name only: it goes back to the
+    # unverified page of the name, and yue-chen stops taking papers by name.
+    (occ,) = [o for o in sample_index.on_item["Y10-1070"] if o.name.slug == "yue-chen"]
+    issue = anthology_issue(
+        ["yue-chen"],
+        {"split"},
+        "0000-0003-4924-3743",
+        info="This paper on my page is not mine: https://aclanthology.org/Y10-1070/",
+    )
+    result, changed, people = apply_and_judge(data_copy, issue, before)
+    assert set(changed) == {occ.key}
+    assert changed[occ.key] != "yue-chen"
+    assert people["yue-chen"]["dnm"] is True
+    assert [(m["paper"], m["from"], m["to"]) for m in result["moves"]] == [
+        ("Y10-1070", "yue-chen", "yue-chen/unverified")
+    ]
+    assert result["kinds"] == ["split"]
+    assert "I read Y10-1070 as not yours" in " ".join(n["message"] for n in result["notes"])
+
+
+def test_these_are_mine_on_ones_own_page_takes_the_others_off(data_copy, before, sample_index):
+    # dong-yu's eight papers are all on the page by name; the person lists two as
+    # theirs: the six others leave, the two get explicit ids to stay.
+    on_page = {o.item: o for o in sample_index.page_occurrences("dong-yu")}
+    issue = anthology_issue(
+        ["dong-yu"],
+        {"split"},
+        "0000-0003-0520-6844",
+        info="I would like my page split. These are my papers:\n"
+        "https://aclanthology.org/2024.ccl-1.11/\nhttps://aclanthology.org/2024.ccl-1.54/",
+    )
+    result, changed, people = apply_and_judge(data_copy, issue, before)
+    leaving = {on_page[i].key for i in on_page if i not in ("2024.ccl-1.11", "2024.ccl-1.54")}
+    assert set(changed) == leaving and len(leaving) == 6
+    assert people["dong-yu"]["dnm"] is True
+    assert sorted(result["pinned"]) == sorted(
+        [on_page["2024.ccl-1.11"].key, on_page["2024.ccl-1.54"].key]
+    )

@@ -7,15 +7,13 @@ four representative bodies are also copied here so the test runs without it.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.engine.parse import parse_issue
 from bot.engine.request import validate_fix_request
-
-CASES = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "cases"
+from tests.conftest import CASES
 
 # What parse_issue must read from each case: (form, kinds, pages, papers, orcid,
 # degree, preferred name, warning codes).

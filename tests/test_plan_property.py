@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from bot import schemas
 from bot.anthology.index import DataIndex
+from bot.anthology.names import name_slug
 from bot.anthology.orcid import checksum_char
 from bot.anthology.peoplestore import read_people_file
 from bot.engine.api import plan_issue
@@ -184,7 +185,12 @@ def check_plan(plan: Plan) -> dict[str, Any]:
     assert out["check"]["other_occurrences_changed"] == 0
     assert out["files"], out
     target = out["target"]["id"]
-    assert all(move["to"] == target for move in out["moves"])
+    # Every move goes to the target, or (a person taking others' papers off their
+    # own page) from the target to the unverified page of the name printed.
+    for move in out["moves"]:
+        assert move["to"] == target or (
+            move["from"] == target and move["to"] == f"{name_slug(move['name'])}/unverified"
+        ), move
     for path in out["files"]:
         parts = PurePosixPath(path).parts
         assert parts[0] == "data" and ".." not in parts, path
@@ -229,7 +235,9 @@ def test_any_issue_gets_a_plan_that_keeps_the_one_rule(era: str, data: st.DataOb
         issue = our_issue(pages[0], papers, target, orcid, institution, name)
     else:
         kinds = data.draw(st.sets(st.sampled_from(KINDS)))
-        info = " ".join(f"https://aclanthology.org/{p}/" for p in papers)
+        # The prose may say the papers are the person's, or someone else's.
+        stance = data.draw(st.sampled_from(["", "Mine: ", "Not mine: ", "Not sure about "]))
+        info = stance + " ".join(f"https://aclanthology.org/{p}/" for p in papers)
         issue = anthology_issue(pages, set(kinds), orcid, institution, info, name)
     new_id = data.draw(st.sampled_from([None, None, "fresh-person-id", "yes", "/tmp/x"]))
     check_plan(plan_issue(sample_index, issue, new_id=new_id))

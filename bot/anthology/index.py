@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 import os
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +64,7 @@ class DataIndex:
     _names: dict[tuple[str | None, str], Name] = field(default_factory=dict)
     _bibkeys: dict[str, str] | None = None
     _titles: dict[str, list[str]] | None = None
+    _families: Counter[str] | None = None
 
     # ----------------------------------------------------------------- loading
 
@@ -137,7 +138,7 @@ class DataIndex:
                 self._read_collection(coll)
                 changed.add(collection_file(coll))
         if changed:
-            self._bibkeys = self._titles = None
+            self._bibkeys = self._titles = self._families = None
         return changed
 
     def _index_people(self) -> None:
@@ -183,15 +184,18 @@ class DataIndex:
                 if entry is not None:
                     self._add_person(entry)
             self.people_stamp = _stamp(self.root / self.people_file.path)
-        for coll, edits in xml_edits.items():
-            self._shift_collection(coll, sorted(edits))
-        if xml_edits:
-            self._bibkeys = self._titles = None
+        reread = [self._shift_collection(coll, sorted(edits)) for coll, edits in xml_edits.items()]
+        if any(reread):
+            # Titles, bibkeys and names change only when a file is read again: an
+            # edit of author lines keeps them (and rebuilding them costs a warm
+            # request a second).
+            self._bibkeys = self._titles = self._families = None
 
-    def _shift_collection(self, coll: str, edits: Sequence[tuple[int, int, str]]) -> None:
+    def _shift_collection(self, coll: str, edits: Sequence[tuple[int, int, str]]) -> bool:
         """Apply one file's line replacements to its occurrences: offsets after an
         edit move by its length change; an edited element's id and orcid are read
-        again from its new line."""
+        again from its new line. Returns True when the file was read again instead
+        (the edits were not only of author/editor lines)."""
         state = self.files[coll]
         by_start = {start: (end, new) for start, end, new in edits}
         if len(by_start) != len(edits) or not by_start.keys() <= {
@@ -200,7 +204,7 @@ class DataIndex:
             # Not only author/editor lines: read the file again.
             self._forget_collection(coll)
             self._read_collection(coll)
-            return
+            return True
         shift = 0
         for occ in state.scan.occurrences:  # in file order
             edit = by_start.get(occ.start)
@@ -214,6 +218,7 @@ class DataIndex:
             attrs = start_tag_attributes(new)
             self._reindex_occurrence(occ, attrs.get("id"), attrs.get("orcid"))
         state.stamp = _stamp(self.root / collection_file(coll))
+        return False
 
     def _reindex_occurrence(self, occ: Occurrence, pid: str | None, orcid: str | None) -> None:
         if occ.pid == pid:
@@ -334,6 +339,15 @@ class DataIndex:
                     titles[title_key(plain_text(i.title))].append(i.id)
             self._titles = titles
         return list(self._titles.get(title_key(title), ()))
+
+    def family_name_count(self, last: str) -> int:
+        """How many different names on the papers have this family name (compared
+        without case): how common the family name is in the archive."""
+        if self._families is None:
+            self._families = Counter(
+                name.last.casefold() for name in {o.name for o in self.occurrences()}
+            )
+        return self._families.get(last.casefold(), 0)
 
 
 _TITLE_NOISE = re.compile(r"[\W_]+")

@@ -3,12 +3,13 @@ author pages, and the ORCID iD."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from bot.anthology.ids import item_url, page_url
 from bot.anthology.index import DataIndex
 from bot.anthology.orcid import is_valid_orcid
-from bot.anthology.resolve import is_unverified_page, page_slug
+from bot.anthology.resolve import is_unverified_page, page_slug, unverified_page
 from bot.engine.problems import problem
 from bot.engine.request import FixRequest, Notice, PageRef, PaperRef
 
@@ -18,10 +19,13 @@ class Found:
     """What of the request exists in the data."""
 
     items: list[str]  # full IDs of the papers/volumes named, in order, no repeats
-    pages: list[str]  # page IDs named that exist
+    pages: list[str]  # page IDs named that exist (a missing one replaced by its sibling)
     problems: list[Notice]
     warnings: list[Notice]
     notes: list[Notice]
+    excluded: list[str] = field(default_factory=list)  # papers said not to be theirs
+    unclear: list[str] = field(default_factory=list)  # papers of unclear sense
+    missing_pages: int = 0  # pages named that exist under no reading
 
 
 def look_up(index: DataIndex, request: FixRequest) -> Found:
@@ -33,6 +37,11 @@ def look_up(index: DataIndex, request: FixRequest) -> Found:
     found = Found([], [], [], [], [])
     for ref in request.papers:
         _look_up_paper(index, ref, found)
+    for refs, into in ((request.excluded, found.excluded), (request.unclear, found.unclear)):
+        for ref in refs:
+            side = Found([], [], found.problems, found.warnings, found.notes)
+            _look_up_paper(index, ref, side)
+            into.extend(item for item in side.items if item not in into)
     for page in request.pages:
         _look_up_page(index, page, found)
     if request.orcid is not None and not is_valid_orcid(request.orcid):
@@ -76,7 +85,7 @@ def _look_up_paper(index: DataIndex, ref: PaperRef, found: Found) -> None:
         )
         _add_item(found, item_id)
     elif ref.kind == "title":
-        matches = index.by_title(ref.value)
+        matches = papers_by_title(index, ref.value)
         if len(matches) == 1:
             found.notes.append(
                 problem(
@@ -116,21 +125,90 @@ def _add_item(found: Found, item_id: str) -> None:
         found.items.append(item_id)
 
 
+def sibling_page(index: DataIndex, page_id: str) -> str | None:
+    """The one existing page a missing page ID stands for, or None.
+
+    `x` that is no verified person stands for `x/unverified` (links written without
+    `/unverified`, or the old `/people/x/x/`); `x/unverified` that holds no paper
+    stands for the verified person who takes that name's papers (`x` itself, or the
+    one person with a name of slug `x`, who took them by name).
+    """
+    slug = page_slug(page_id)
+    if not is_unverified_page(page_id):
+        sibling = unverified_page(slug)
+        return sibling if index.page_exists(sibling) else None
+    if slug in index.people:
+        return slug
+    takers = index.ids_for_slug(slug)
+    return next(iter(takers)) if len(takers) == 1 else None
+
+
 def _look_up_page(index: DataIndex, page: PageRef, found: Found) -> None:
     if page.id in found.pages:
         return
     if index.page_exists(page.id):
         found.pages.append(page.id)
         return
-    slug = page_slug(page.id)
-    hint = ""
-    if is_unverified_page(page.id) and slug in index.people:
-        hint = f" There is a verified page {page_url(slug)}: did you mean that one?"
-    elif not is_unverified_page(page.id) and index.page_exists(f"{slug}/unverified"):
-        hint = f" There is an unverified page {page_url(slug + '/unverified')}: did you mean that?"
+    sibling = sibling_page(index, page.id)
+    if sibling is not None:
+        if sibling not in found.pages:
+            found.pages.append(sibling)
+        found.notes.append(
+            problem(
+                "page-sibling",
+                f"There is no page {page_url(page.id)}; the page of that name is "
+                f"{page_url(sibling)}, so I used it.",
+            )
+        )
+        return
+    found.missing_pages += 1
+    namesakes = sorted(index.ids_for_slug(page_slug(page.id)))
+    hint = (
+        f" The verified pages of that name are {', '.join(namesakes)}."
+        if len(namesakes) > 1
+        else ""
+    )
     found.problems.append(
         problem(
             "unknown-page",
-            f"There is no author page {page_url(page.id)} (from {page.raw.strip()!r}).{hint}",
+            f"There is no author page {page_url(page.id)} (from {page.raw.strip()!r}).{hint} "
+            "Please give the link of the author page the papers are on now.",
         )
     )
+
+
+# "(EMNLP 2023)", "- ACL 2024", ", Findings of EMNLP 2023", "In Proceedings of ...": the
+# venue and year people write after a title.
+_TRAILING_PARENS = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+_TRAILING_VENUE = re.compile(
+    r"(?:[.,;:]|\s[-\u2013\u2014|])\s+(?:in\s+)?(?:proceedings\s+of\s+)?"
+    r"[^.,;:|\u2013\u2014-]{0,60}?\b(?:19|20)[0-9]{2}\b[^.,;:]{0,30}$",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b((?:19|20)[0-9]{2})\b")
+
+
+def papers_by_title(index: DataIndex, text: str) -> list[str]:
+    """The papers a title names, allowing the venue and year people write after it.
+
+    The text is tried as written, then without a trailing parenthesis ("(EMNLP
+    2023)") and without a trailing venue and year (". ACL 2024"); when several
+    papers share the title, a year in the text picks among them.
+
+    Returns:
+        The IDs of the papers that match (none, one, or several).
+    """
+    candidates = [text]
+    bare = _TRAILING_PARENS.sub("", text).strip()
+    candidates.append(bare)
+    candidates.append(_TRAILING_VENUE.sub("", bare).strip())
+    for candidate in dict.fromkeys(c for c in candidates if c):
+        matches = index.by_title(candidate.strip(" .\"'\u201c\u201d*"))
+        if len(matches) > 1:
+            years = set(_YEAR.findall(text))
+            dated = [m for m in matches if index.items[m].year in years]
+            if len(dated) == 1:
+                return dated
+        if matches:
+            return matches
+    return []

@@ -2,7 +2,9 @@
 and the proof that nothing else moves.
 
 The one rule (DOMAIN.md): the papers the request names move to the requested person,
-and no other occurrence anywhere in the archive changes page. After deciding the
+and no other occurrence anywhere in the archive changes page. (When a person takes
+papers that are not theirs off their own verified page, those papers are the ones
+named, and they move to the unverified page of the name printed on them.) After deciding the
 change we resolve every occurrence it could touch, before and after, and mend what
 moved without being asked (an explicit id keeps an occurrence where it was;
 `disable_name_matching` stops a new person from taking others' papers).
@@ -12,19 +14,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Set
+from collections.abc import Iterable, Set
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.anthology.ids import collection_file, item_url, page_url
 from bot.anthology.index import DataIndex
-from bot.anthology.names import Name, name_score
+from bot.anthology.names import Name, name_score, name_slug
 from bot.anthology.people import PeopleFile, PersonEntry
 from bot.anthology.resolve import (
     explicit_id_problem,
     is_unverified_page,
     page_slug,
     resolve_occurrence,
+    unverified_page,
 )
 from bot.anthology.xmlscan import ROLE_VOLUME_EDITOR, Occurrence
 from bot.engine.decide import Decision, decide
@@ -84,6 +87,11 @@ class Plan:
     titles: dict[str, str] = field(default_factory=dict)
     # The data's people file: its path and format, for the entries shown.
     people_file: PeopleFile | None = None
+
+    @property
+    def target_id(self) -> str | None:
+        """The ID of the person the papers go to, if the plan has one."""
+        return self.target.id if self.target is not None else None
 
     def collections_changed(self) -> list[str]:
         """The IDs of the collections whose XML the plan changes."""
@@ -192,19 +200,27 @@ def plan_request(index: DataIndex, request: FixRequest, new_id: str | None = Non
     plan.problems += found.problems
     plan.warnings += found.warnings
     plan.notes += found.notes
-    decision = decide(index, request, found.pages, found.items)
+    decision = decide(index, request, found)
     plan.kinds = decision.kinds
     plan.sources = decision.sources
     plan.problems += decision.problems
     plan.warnings += decision.warnings
+    plan.notes += decision.notes
     if not plan.problems:
         _plan_change(index, request, decision, found.items, new_id, plan)
-    # A problem says it better than the parser's warning of the same kind.
+    # A problem says it better than the parser's warning of the same kind. When the
+    # pages the body names are all in the data (or their one sibling is), the data
+    # has settled which page is meant: a title naming another is no warning.
     codes = {p.code for p in plan.problems}
+    if found.pages and not found.missing_pages:
+        codes.add("title-page-mismatch")
     plan.warnings = [w for w in plan.warnings if w.code not in codes]
     plan.status = status_for(plan.problems)
     if plan.status != "ready":
         plan.files = {}
+    else:
+        plan.kinds = _kinds_done(index, request, decision, plan)
+        plan.sources = sorted({m.source for m in plan.moves})
     return plan
 
 
@@ -219,7 +235,8 @@ def _plan_change(
     new_id: str | None,
     plan: Plan,
 ) -> None:
-    moving = _occurrences_to_move(index, d, items, plan)
+    moving = _occurrences_to_move(index, request, d, items, plan)
+    released = _occurrences_to_release(index, d, plan)
     if plan.problems:
         return
     changes: dict[str, PersonEntry | None] = {}
@@ -234,7 +251,7 @@ def _plan_change(
             changes[src] = None
             target = _absorb(target, index.people[src])
     moving = [o for o in moving if index.resolve(o) != target.id]
-    if not moving and d.scope != "none" and not d.new_person:
+    if not moving and not released and d.scope != "none" and not d.new_person:
         if target == index.entry(target.id):
             plan.problems.append(
                 problem(
@@ -259,18 +276,22 @@ def _plan_change(
     if plan.problems:
         return
     # Every moved occurrence gets an explicit id; its name joins the person's names.
+    # A released one loses its id and lands on the unverified page of its name.
     new_ids: dict[Occurrence, str | None] = {occ: target.id for occ in moving}
+    wants: dict[Occurrence, str] = {occ: target.id for occ in moving}
+    for occ in released:
+        new_ids[occ] = None
+        wants[occ] = unverified_page(occ.name.slug)
     target = _with_names(target, [o.name for o in moving])
     changes[target.id] = target
     _merge_similar_refs(index, changes)
-    requested = set(moving)
-    pinned = _mend(index, target.id, changes, new_ids, requested, plan)
+    pinned = _mend(index, changes, new_ids, wants, plan)
     if plan.problems:
         return
     target = changes[target.id] or target
     plan.target = target
     plan.people_changes = {pid: e for pid, e in changes.items() if e != index.entry(pid)}
-    plan.moves = [Move(o, index.resolve(o), target.id) for o in _in_file_order(moving)]
+    plan.moves = [Move(o, index.resolve(o), wants[o]) for o in _in_file_order(list(wants))]
     plan.pinned = _in_file_order(pinned)
     plan.titles = {
         m.occurrence.item: index.title(index.items[m.occurrence.item]) for m in plan.moves
@@ -280,29 +301,131 @@ def _plan_change(
             problem("nothing-to-do", "Nothing to change: the data says this already.")
         )
         return
+    _say_what_stays(index, request, d, plan)
     plan.files = _file_changes(index, plan.people_changes, new_ids, plan)
 
 
+def _kinds_done(index: DataIndex, request: FixRequest, d: Decision, plan: Plan) -> tuple[str, ...]:
+    """What a ready plan does, in the words of the kinds: `verify` (a new verified
+    person, or an ORCID iD added to one), `split` (part of a page moves, or leaves
+    the person's own page), `merge` (whole pages join a person), `name-change` (the
+    canonical name changes as asked)."""
+    kinds: list[str] = []
+    target = plan.target
+    assert target is not None
+    before = index.entry(target.id)
+    if plan.target_is_new or (before is not None and not before.orcid and target.orcid):
+        kinds.append("verify")
+    joining = [m for m in plan.moves if m.target == target.id]
+    sources = {m.source for m in joining}
+    moved = {m.occurrence for m in joining}
+    whole = all(set(index.page_occurrences(page)) <= moved for page in sources)
+    if d.release or (joining and not whole) or (d.scope == "listed" and "split" in d.kinds):
+        kinds.append("split")
+    elif joining and (len(sources) >= 2 or not plan.target_is_new):
+        kinds.append("merge")
+    if "name-change" in d.kinds and d.canonical_from_request and request.preferred_name:
+        kinds.append("name-change")
+    return tuple(kinds) or d.kinds
+
+
+def _say_what_stays(index: DataIndex, request: FixRequest, d: Decision, plan: Plan) -> None:
+    """Notes for a ready plan that rests on prose: in one sentence each, what was
+    read, so that a maintainer can check it at a glance."""
+    moved_items = {m.occurrence.item for m in plan.moves}
+    named = [p for p in d.sources if p != d.target]
+    released = {m.occurrence.item: m for m in plan.moves if m.target != plan.target_id}
+    for item in d.excluded:
+        if item in released:
+            move = released[item]
+            plan.notes.append(
+                problem(
+                    "read-not-mine",
+                    f"I read {item} as not yours, so it leaves {move.source} for {move.target}.",
+                )
+            )
+            continue
+        here = [
+            index.resolve(o)
+            for o in _item_occurrences(index, item)
+            if index.resolve(o) in named or index.resolve(o) == d.target
+        ]
+        where = f"it stays on {here[0]}" if here else "it is left as it is"
+        plan.notes.append(problem("read-not-mine", f"I read {item} as not yours, so {where}."))
+    if d.scope != "listed" or d.release:
+        return
+    ticked = set(request.kinds)
+    if not ("merge" in ticked or ticked == {"verify"}):
+        return
+    for page in dict.fromkeys([*named, *(m.source for m in plan.moves)]):
+        if page == d.target:
+            continue
+        left = {o.item for o in index.page_occurrences(page)} - moved_items - set(d.excluded)
+        if left:
+            listed = len({m.occurrence.item for m in plan.moves if m.source == page})
+            plan.notes.append(
+                problem(
+                    "read-listed-only",
+                    f"You listed {listed} {'paper' if listed == 1 else 'papers'} on {page}, "
+                    f"so only {'it moves' if listed == 1 else 'those move'}; the {len(left)} "
+                    f"other {'paper' if len(left) == 1 else 'papers'} on that page "
+                    f"{'stays' if len(left) == 1 else 'stay'} there.",
+                )
+            )
+
+
 def _occurrences_to_move(
-    index: DataIndex, d: Decision, items: list[str], plan: Plan
+    index: DataIndex, request: FixRequest, d: Decision, items: list[str], plan: Plan
 ) -> list[Occurrence]:
-    """The occurrences the request moves."""
+    """The occurrences the request moves: a whole page's (but the papers said not to
+    be the person's), or one per listed paper, found where it is now."""
     if d.scope == "all":
         out: list[Occurrence] = []
         for src in d.sources:
-            out += index.page_occurrences(src)
+            out += [o for o in index.page_occurrences(src) if o.item not in d.excluded]
         return out
     if d.scope == "none":
         return []
-    target_slugs: set[str] = set()
-    if d.target is not None:
-        target_slugs = {n.slug for n in index.people[d.target].names}
+    person = _person_names(index, request, d)
     out = []
     for item_id in items:
-        occ = _occurrence_on(index, item_id, d, target_slugs, plan)
+        occ = _occurrence_on(index, item_id, d, person, items, plan)
         if occ is not None:
             out.append(occ)
     return out
+
+
+def _occurrences_to_release(index: DataIndex, d: Decision, plan: Plan) -> list[Occurrence]:
+    """The occurrences that leave the target's own page (`Decision.release`)."""
+    out: list[Occurrence] = []
+    for item_id in d.release:
+        on_target = [o for o in _item_occurrences(index, item_id) if index.resolve(o) == d.target]
+        if len(on_target) == 1:
+            out.append(on_target[0])
+        else:
+            plan.problems.append(
+                problem(
+                    "person-twice-on-paper",
+                    f"{item_id} lists {d.target} {len(on_target)} times. Please say which "
+                    "author is meant.",
+                )
+            )
+    return out
+
+
+def _person_names(index: DataIndex, request: FixRequest, d: Decision) -> list[Name]:
+    """The names the person may be printed under: those of the pages named (and of
+    the target), and the preferred name."""
+    names: list[Name] = []
+    for page in [*d.sources, *([d.target] if d.target else [])]:
+        entry = index.entry(page)
+        if entry is not None:
+            names += entry.names
+        else:
+            names += list({o.name: None for o in index.page_occurrences(page)})
+    if request.preferred_name is not None:
+        names.append(Name(request.preferred_name.first or None, request.preferred_name.last))
+    return list(dict.fromkeys(names))
 
 
 def _item_occurrences(index: DataIndex, item_id: str) -> list[Occurrence]:
@@ -313,41 +436,90 @@ def _item_occurrences(index: DataIndex, item_id: str) -> list[Occurrence]:
     return index.on_item.get(item_id, [])
 
 
+def _coauthors(index: DataIndex, item_ids: Iterable[str], but: set[str]) -> set[str]:
+    """The slugs of the people on some papers, but the names given."""
+    return {
+        o.name.slug
+        for item_id in item_ids
+        for o in _item_occurrences(index, item_id)
+        if o.name.slug not in but
+    }
+
+
 def _occurrence_on(
-    index: DataIndex, item_id: str, d: Decision, target_slugs: set[str], plan: Plan
+    index: DataIndex,
+    item_id: str,
+    d: Decision,
+    person: list[Name],
+    items: list[str],
+    plan: Plan,
 ) -> Occurrence | None:
-    """The one occurrence of the person being moved on a paper."""
+    """The one occurrence of the person being moved on a paper, wherever it is: on a
+    page named, else under one of the person's names (in either order), else, when
+    the person is not on the paper already, the one author with the person's family
+    name, if the paper shares a co-author with the person's other papers (a variant
+    of the given name, "Estrid" for "Jiayuan": said in a note)."""
     occs = _item_occurrences(index, item_id)
     pages = {o: index.resolve(o) for o in occs}
     sources = [s for s in d.sources if s != d.target]
-    candidates = [o for o in occs if pages[o] in sources]
-    if not candidates:
-        slugs = target_slugs | {page_slug(s) for s in d.sources}
-        candidates = [o for o in occs if o.name.slug in slugs and pages[o] != d.target]
-    if len(candidates) == 1:
-        return candidates[0]
-    if d.target is not None and any(p == d.target for p in pages.values()):
+    others = [o for o in occs if pages[o] != d.target]
+    # The person's names, also read family name first ("Li Nan" for Nan Li).
+    slugs = {n.slug for n in person} | {Name(n.last, n.first).slug for n in person if n.first}
+    families = {name_slug(n.last) for n in person}
+    on_target = d.target is not None and any(p == d.target for p in pages.values())
+    chosen: Occurrence | None = None
+    how = ""
+    for candidates, way in (
+        ([o for o in others if pages[o] in sources], ""),
+        ([o for o in others if o.name.slug in slugs], "name"),
+        ([] if on_target else [o for o in others if name_slug(o.name.last) in families], "family"),
+    ):
+        if len(candidates) == 1 and way == "family":
+            # A namesake by family name only is the person when the paper shares a
+            # co-author with the person's other papers (those listed, those on the
+            # pages named); otherwise it is someone else, and asked about.
+            (candidate,) = candidates
+            mine = {o.item for page in sources for o in index.page_occurrences(page)}
+            mine |= set(items) - {item_id}
+            circle = _coauthors(index, mine, slugs)
+            if not _coauthors(index, [item_id], slugs | {candidate.name.slug}) & circle:
+                break
+        if len(candidates) == 1:
+            chosen, how = candidates[0], way
+            break
+        if len(candidates) > 1:
+            plan.problems.append(
+                problem(
+                    "person-twice-on-paper",
+                    f"{item_id} has more than one author who could be meant: "
+                    + "; ".join(f"{o.name.full} (position {o.position + 1})" for o in candidates)
+                    + ". Please say which one in the issue.",
+                )
+            )
+            return None
+    if chosen is not None:
+        if pages[chosen] not in sources:
+            plan.notes.append(
+                problem(
+                    "read-source",
+                    f"{item_id} is on {pages[chosen]} (printed {chosen.name.full})"
+                    + (", the one author with your family name" if how == "family" else "")
+                    + ", so it moves from there.",
+                )
+            )
+        return chosen
+    if on_target:
         plan.notes.append(problem("already-on-target", f"{item_id} is on {d.target} already."))
         return None
     listing = "; ".join(f"{o.name.full} ({pages[o]})" for o in occs) or "no authors"
-    if not candidates:
-        where = " or ".join(page_url(s) for s in sources) if sources else "the page"
-        plan.problems.append(
-            problem(
-                "person-not-on-paper",
-                f"{item_id} ({item_url(item_id)}) has no author from {where}. Its authors are: "
-                f"{listing}. Please check the paper, or whether its names need correcting first.",
-            )
+    where = " or ".join(page_url(s) for s in sources) if sources else "the page"
+    plan.problems.append(
+        problem(
+            "person-not-on-paper",
+            f"{item_id} ({item_url(item_id)}) has no author from {where}. Its authors are: "
+            f"{listing}. Please check the paper, or whether its names need correcting first.",
         )
-    else:
-        plan.problems.append(
-            problem(
-                "person-twice-on-paper",
-                f"{item_id} has more than one author who could be meant: "
-                + "; ".join(f"{o.name.full} (position {o.position + 1})" for o in candidates)
-                + ". Please say which one in the issue.",
-            )
-        )
+    )
     return None
 
 
@@ -362,7 +534,11 @@ def _target_entry(
     """The target's people entry as it will be (names added later)."""
     preferred = None
     if request.preferred_name is not None:
-        preferred = Name(request.preferred_name.first or None, request.preferred_name.last)
+        known = [o.name for o in moving]
+        if d.target is not None:
+            known += list(index.people[d.target].names)
+        given = Name(request.preferred_name.first or None, request.preferred_name.last)
+        preferred = _as_on_the_papers(index, given, known, plan)
     if d.new_person:
         # The ORCID iD and the institution were asked for in decide().
         if not moving and d.scope != "none":
@@ -371,10 +547,12 @@ def _target_entry(
             )
         if plan.problems:
             return None
-        names = _ordered_names(moving, preferred if d.canonical_from_request else None)
-        pid = new_id or d.requested_id or _new_person_id(index, names[0], request.orcid or "")
+        keep_slug = page_slug(d.keep) if d.keep else None
+        names = _ordered_names(moving, preferred if d.canonical_from_request else None, keep_slug)
+        slug = keep_slug or names[0].slug
+        pid = new_id or d.requested_id or _new_person_id(index, slug, request.orcid or "")
         if pid is None or not _usable_id(index, pid) or pid in index.people:
-            bad = pid or f"{names[0].slug}-{(request.orcid or '')[-4:].lower()}"
+            bad = pid or f"{slug}-{(request.orcid or '')[-4:].lower()}"
             code = "id-invalid" if pid and not _usable_id(index, pid) else "id-taken"
             plan.problems.append(
                 problem(
@@ -421,23 +599,90 @@ def _target_entry(
     return entry
 
 
-def _ordered_names(moving: list[Occurrence], preferred: Name | None) -> list[Name]:
+def _is_typed_in_capitals(word: str) -> bool:
+    """A word typed with the shift key held: all capitals ("WANG"), or two capitals
+    then small letters ("NIsheeth"); not "MingWen" or "McDonald"."""
+    letters = [c for c in word if c.isalpha()]
+    if len(letters) < 2:
+        return False
+    if all(c.isupper() for c in letters):
+        return True
+    return (
+        len(letters) > 2
+        and letters[0].isupper()
+        and letters[1].isupper()
+        and all(c.islower() for c in letters[2:])
+    )
+
+
+def _as_on_the_papers(index: DataIndex, given: Name, known: list[Name], plan: Plan) -> Name:
+    """The preferred name checked against the names on the papers (`known`).
+
+    - Family name first ("Shen Jiajun", or "Yiwen, Hu" with the comma on the wrong
+      side): when the name read is on the papers in either order, and its family
+      name is rare as a family name in the archive while its given name is a
+      common one (ten times as many names have it), the two are swapped.
+    - The same name as on a paper but for capitals typed by mistake ("WANG",
+      "NIsheeth"): the paper's spelling.
+    - The same words split elsewhere ("Esteban Garces | Arias" against the
+      papers' "Esteban | Garces Arias"): the papers' split.
+    """
+    name = given
+    if name.first and " " not in name.first and " " not in name.last:
+        swapped = Name(name.last, name.first)
+        on_papers = {n.slug for n in known}
+        rare = index.family_name_count(name.last)
+        if {name.slug, swapped.slug} & on_papers and index.family_name_count(
+            name.first
+        ) >= 10 * max(rare, 1):
+            name = swapped
+    for paper in known:
+        if paper.slug != name.slug or paper == name:
+            continue
+        words, paper_words = name.full.split(), paper.full.split()
+        if len(words) != len(paper_words):
+            continue
+        if paper.full.casefold() == name.full.casefold() and any(
+            _is_typed_in_capitals(w) for w in words
+        ):
+            name = paper
+            break
+        given_words = len(paper.first.split()) if paper.first else 0
+        if given_words != (len(name.first.split()) if name.first else 0):
+            name = Name(" ".join(words[:given_words]) or None, " ".join(words[given_words:]))
+            break
+    if name != given:
+        first = f"given name {name.first}, " if name.first else ""
+        plan.notes.append(
+            problem(
+                "read-name",
+                f"I read the preferred name \u201c{given.full}\u201d as {first}family name "
+                f"{name.last}, as the papers print it.",
+            )
+        )
+    return name
+
+
+def _ordered_names(
+    moving: list[Occurrence], preferred: Name | None, keep_slug: str | None = None
+) -> list[Name]:
     """A new person's names: the preferred name first if given, else the spelling
-    used most (then the better-written one), then the others as they appear."""
+    used most on the page asked to be kept (or on all the papers; then the
+    better-written one), then the others as they appear."""
     counts = Counter(o.name for o in moving)
     seen = list(dict.fromkeys(o.name for o in moving))
     if preferred is not None:
         return [preferred] + [n for n in seen if n != preferred]
     if not seen:
         return []
-    best = max(seen, key=lambda n: (counts[n], name_score(n)))
+    pool = [n for n in seen if n.slug == keep_slug] or seen
+    best = max(pool, key=lambda n: (counts[n], name_score(n)))
     return [best] + [n for n in seen if n != best]
 
 
-def _new_person_id(index: DataIndex, canonical: Name, orcid: str) -> str | None:
+def _new_person_id(index: DataIndex, slug: str, orcid: str) -> str | None:
     """The slug when free (and usable), else the slug and the ORCID iD's last four
     characters; None when neither can be used."""
-    slug = canonical.slug
     if slug not in index.people and _usable_id(index, slug):
         return slug
     with_orcid = f"{slug}-{orcid[-4:].lower()}"
@@ -490,13 +735,14 @@ def _merge_similar_refs(index: DataIndex, changes: dict[str, PersonEntry | None]
 
 def _mend(
     index: DataIndex,
-    target_id: str,
     changes: dict[str, PersonEntry | None],
     new_ids: dict[Occurrence, str | None],
-    requested: set[Occurrence],
+    wants: dict[Occurrence, str],
     plan: Plan,
 ) -> list[Occurrence]:
-    """Make the change move exactly the requested occurrences.
+    """Make the change move exactly the requested occurrences, each to the page it
+    is wanted on (`wants`: the target, or for a released one the unverified page of
+    its name).
 
     Resolves every occurrence the change could touch before and after; an
     occurrence that would leave a verified person is pinned there with an explicit
@@ -514,7 +760,7 @@ def _mend(
         for occ in touched:
             before = index.resolve(occ)
             after = resolve_occurrence(occ.name, new_ids.get(occ, occ.pid), overlay)
-            want = target_id if occ in requested else before
+            want = wants.get(occ, before)
             if after != want:
                 wrong.append((occ, before, after, want))
         if not wrong:
@@ -522,7 +768,7 @@ def _mend(
             plan.other_changed = 0
             return pinned
         for occ, _before, after, want in wrong:
-            if occ in requested or is_unverified_page(want):
+            if occ in wants or is_unverified_page(want):
                 # Taken by slug matching from an unverified page: stop the taker matching
                 # (its own papers then get explicit ids in the next round).
                 taker = changes.get(after) if not is_unverified_page(after) else None

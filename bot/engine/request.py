@@ -86,6 +86,16 @@ class FixRequest:
     preferred_name: NameValue | None = None
     notes: str = ""
     warnings: tuple[Notice, ...] = ()
+    # What the prose says beyond the fields (parse/stance.py, parse/keep.py): papers
+    # the person says are not theirs, papers they are unsure of, and the page they
+    # ask to keep (its `raw` is the words that said so).
+    excluded: tuple[PaperRef, ...] = ()
+    unclear: tuple[PaperRef, ...] = ()
+    keep: PageRef | None = None
+    # The fields the issue's form has (FieldName values, e.g. "papers", "name"), so
+    # that a message names only a field the person can see. Provenance, not
+    # content: two requests asking the same are equal whatever their form showed.
+    sections: tuple[str, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of the request (the schema's shape): tuples become lists."""

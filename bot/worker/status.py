@@ -138,13 +138,24 @@ def _entry_block(plan: dict[str, Any]) -> str:
 def summary_line(plan: dict[str, Any]) -> str:
     """One sentence: how many papers go where."""
     target = plan.get("target") or {}
-    n = len(plan.get("moves") or [])
-    papers = "1 occurrence moves" if n == 1 else f"{n} occurrences move"
     tid = target.get("id")
+    moves = plan.get("moves") or []
+    # A move off the person's own page (to the unverified page of its name) is said
+    # apart from the moves to the person.
+    leaving = [m for m in moves if tid and m.get("from") == tid and m.get("to") != tid]
+    n = len(moves) - len(leaving)
+    papers = "1 occurrence moves" if n == 1 else f"{n} occurrences move"
     if not tid:
         return f"{papers}."
     page = "the new author page" if target.get("new") else "the author page"
     extra = f" (ORCID {target['orcid']})" if target.get("orcid") else ""
+    if leaving:
+        count = "1 occurrence leaves" if len(leaving) == 1 else f"{len(leaving)} occurrences leave"
+        rest = f"{papers} to it; " if n else ""
+        return (
+            f"{count} {page} {page_link(tid)}{extra} for the unverified page of its name; "
+            f"{rest}the others stay."
+        )
     return f"{papers} to {page} {page_link(tid)}{extra}."
 
 

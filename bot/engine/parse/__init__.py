@@ -17,6 +17,11 @@ field). It is pure and never raises; what it could not read becomes a warning
 - `kinds-none`, `kinds-all`, `kind-unknown`: the kind boxes.
 - `target-missing`, `target-unreadable`, `target-unverified`: our `Assign them to`.
 - `degree-unreadable`, `name-unreadable`: the institution or the preferred name.
+- `degree-from-text`, `name-from-text`: the institution, the preferred name or a name
+  change's new name was taken from the prose (the field is empty or the form has none).
+
+Beyond the fields, the prose is read for what it says about each paper
+(`stance.py`: `FixRequest.excluded`, `unclear`) and for the page to keep (`keep.py`).
 - `not-confirmed`: a confirmation box is not ticked.
 - `parse-failed`: a bug in the parser (the request is empty).
 """

@@ -163,16 +163,24 @@ def collect_fields(sections: Sequence[Section]) -> FormFields:
     return fields
 
 
-def _has_only_old_kind_boxes(kinds_text: str | None) -> bool:
-    """True when the kinds section has boxes and none begins like the 2026 form's."""
-    if not kinds_text:
-        return False
-    labels = [
+def _kind_box_labels(kinds_text: str | None) -> list[str]:
+    """The lower-cased labels of the boxes of the kinds section."""
+    return [
         line.split("]", 1)[1].strip().lower()
-        for line in kinds_text.split("\n")
+        for line in (kinds_text or "").split("\n")
         if re.match(r"^\s*[-*+]\s+\[[^\]]?\]", line)
     ]
+
+
+def _has_only_old_kind_boxes(kinds_text: str | None) -> bool:
+    """True when the kinds section has boxes and none begins like the 2026 form's."""
+    labels = _kind_box_labels(kinds_text)
     return bool(labels) and not any(label.startswith(KIND_BOX_PREFIXES_2026) for label in labels)
+
+
+def _has_new_kind_boxes(kinds_text: str | None) -> bool:
+    """True when a box of the kinds section begins like the 2026 form's."""
+    return any(label.startswith(KIND_BOX_PREFIXES_2026) for label in _kind_box_labels(kinds_text))
 
 
 def recognise_form(title: str, labels: Sequence[str], sections: Sequence[Section]) -> FormName:
@@ -183,9 +191,11 @@ def recognise_form(title: str, labels: Sequence[str], sections: Sequence[Section
     `fix-paper-assignments`) vote for ours, the Anthology's title (`Author Page:`)
     and label (`author-page`) for theirs. Without any heading a form has, the issue
     is free text whatever its title (and so it is when only headings every form
-    shares are there). An Anthology form is the 2024-2025 one when a
-    heading only it has is there (`Your papers ...`) or its kind boxes lack the
-    2026 prefixes (`Verification:` ...).
+    shares are there). An Anthology form is the 2026 one when a heading only it
+    has is there or a kind box has the 2026 prefixes (`Verification:` ...), even
+    beside a heading of the older form (January-February 2026 kept one); else the
+    2024-2025 one when a heading only that has is there (`Your papers ...`) or its
+    kind boxes lack the 2026 prefixes.
 
     Parameters:
         title: the issue's title.
@@ -217,6 +227,11 @@ def recognise_form(title: str, labels: Sequence[str], sections: Sequence[Section
         return "free-text"
     if ours > theirs:
         return "authorbot"
+    # The form of January and February 2026 kept the 2024 form's question about
+    # right-to-left scripts beside the new kind boxes: the boxes (and the headings
+    # only 2026 has) tell the era, an old heading left in does not.
+    if "anthology-2026" in hints or _has_new_kind_boxes(kinds_text):
+        return "anthology-2026"
     if "anthology-2024" in hints or _has_only_old_kind_boxes(kinds_text):
         return "anthology-2024"
     return "anthology-2026"

@@ -29,9 +29,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.engine.parse.degree import read_degree
+from bot.engine.parse.degree import find_degree, read_degree
 from bot.engine.parse.forms import FieldName, FormFields, collect_fields, recognise_form
-from bot.engine.parse.kinds import read_checkboxes, read_kinds
+from bot.engine.parse.keep import read_keep
+from bot.engine.parse.kinds import kind_of_label, read_checkboxes, read_kinds
 from bot.engine.parse.markdown import (
     is_empty_answer,
     normalise_text,
@@ -47,10 +48,15 @@ from bot.engine.parse.pages import (
     reconcile_title,
 )
 from bot.engine.parse.papers import dedupe_papers, find_paper_refs, read_paper_list
-from bot.engine.parse.preferred_name import read_preferred_name
+from bot.engine.parse.preferred_name import (
+    find_new_name,
+    find_preferred_name,
+    read_preferred_name,
+)
 from bot.engine.parse.sections import split_sections
+from bot.engine.parse.stance import read_prose
 from bot.engine.parse.target import read_target
-from bot.engine.request import FixRequest, FormName, Kind, Notice, PageRef, Target
+from bot.engine.request import FixRequest, FormName, Kind, NameValue, Notice, PageRef, Target
 
 # Sections of the Anthology's forms that FixRequest has no field for; they are kept
 # in the notes, under their heading, for the maintainer.
@@ -125,6 +131,22 @@ def _confirm_notices(text: str | None) -> list[Notice]:
     ]
 
 
+def _kinds_text(fields: FormFields) -> str | None:
+    """The kinds section's text; when it holds no box but the kind boxes were pasted
+    under another heading (sections out of order), those boxes."""
+    text = fields.get("kinds")
+    if text is not None and read_checkboxes(text):
+        return text
+    stray = [
+        line
+        for name, section in fields.texts.items()
+        if name not in ("confirm", "script-direction")
+        for line in section.split("\n")
+        if (boxes := read_checkboxes(line)) and kind_of_label(boxes[0].label) is not None
+    ]
+    return "\n".join(stray) if stray else text
+
+
 def _anthology_prose(fields: FormFields) -> str:
     """Supporting Information and any text under headings no form has: where the
     Anthology's forms leave people to write their papers."""
@@ -190,14 +212,16 @@ def _read_form(form: FormName, title: str, fields: FormFields, notices: list[Not
     if ours and is_empty_answer(notes):
         notes = ""
     # Our form asks for papers in their own field; the Anthology's forms leave them
-    # to the prose of Supporting Information.
+    # to the prose of Supporting Information, where the words around a paper say
+    # whether it is the person's (parse/stance.py).
     prose = "" if ours else _anthology_prose(fields)
-    papers = dedupe_papers([*pages_read.papers, *listed, *find_paper_refs(prose)])
+    reading = read_prose(prose)
+    papers = dedupe_papers([*pages_read.papers, *listed, *reading.mine])
 
     kinds: tuple[Kind, ...] = ()
     kind_notices: list[Notice] = []
     if not ours:
-        kinds, kind_notices = read_kinds(fields.get("kinds"))
+        kinds, kind_notices = read_kinds(_kinds_text(fields))
     pages = _with_pages_in_prose(pages_read.pages, prose, "merge" in kinds, notices)
     pages, title_notices = reconcile_title(pages, pages_in_title(title))
     notices.extend(title_notices)
@@ -208,6 +232,10 @@ def _read_form(form: FormName, title: str, fields: FormFields, notices: list[Not
 
     degree, degree_notices = read_degree(fields.get("degree"))
     notices.extend(degree_notices)
+    if degree is None and not degree_notices and prose:
+        degree = find_degree(prose)
+        if degree is not None:
+            notices.append(_degree_from_text(degree))
 
     target = Target()
     if ours:
@@ -217,6 +245,18 @@ def _read_form(form: FormName, title: str, fields: FormFields, notices: list[Not
 
     name, name_notices = read_preferred_name(fields.get("name"))
     notices.extend(name_notices)
+    if name is None and not name_notices and "name" not in fields.texts:
+        name = find_preferred_name(prose)
+        if name is not None:
+            notices.append(
+                _name_from_text("The form has no preferred-name field; I took the name", name)
+            )
+    if name is None and not name_notices and "name-change" in kinds:
+        name = find_new_name(prose)
+        if name is not None:
+            notices.append(
+                _name_from_text("No preferred name is given, so I took the new name", name)
+            )
     notices.extend(_confirm_notices(fields.get("confirm")))
 
     return FixRequest(
@@ -231,6 +271,23 @@ def _read_form(form: FormName, title: str, fields: FormFields, notices: list[Not
         preferred_name=name,
         notes=notes,
         warnings=tuple(notices),
+        excluded=dedupe_papers(reading.not_mine),
+        unclear=dedupe_papers(reading.unclear),
+        keep=read_keep(prose, pages),
+        sections=tuple(fields.texts),
+    )
+
+
+def _name_from_text(said: str, name: NameValue) -> Notice:
+    shown = f"{name.first} {name.last}" if name.first else name.last
+    return Notice("name-from-text", f"{said} from the text: {shown}.")
+
+
+def _degree_from_text(degree: str) -> Notice:
+    return Notice(
+        "degree-from-text",
+        f"No institution field is filled in, so I took the degree institution from the "
+        f"text: {degree}.",
     )
 
 
@@ -248,17 +305,26 @@ def _read_free_text(title: str, body: str, notices: list[Notice]) -> FixRequest:
         )
     pages, title_notices = reconcile_title(dedupe_pages(find_pages(body)), pages_in_title(title))
     notices.extend(title_notices)
-    papers = dedupe_papers([*find_paper_refs(title), *find_paper_refs(body)])
+    # No list of a form here: titles are not guessed from a free text.
+    reading = read_prose(body, titles=False)
+    papers = dedupe_papers([*find_paper_refs(title), *reading.mine])
     orcid = read_orcid_in_text([("title", title), ("issue", body)], from_elsewhere=False)
     notices.extend(orcid.notices)
+    degree = find_degree(body)
+    if degree is not None:
+        notices.append(_degree_from_text(degree))
     return FixRequest(
         form="free-text",
         pages=pages,
         papers=papers,
         orcid=orcid.orcid,
         orcid_raw=orcid.raw,
+        degree=degree,
         notes=body.strip(),
         warnings=tuple(notices),
+        excluded=dedupe_papers(reading.not_mine),
+        unclear=dedupe_papers(reading.unclear),
+        keep=read_keep(body, pages),
     )
 
 

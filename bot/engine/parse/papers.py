@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from bot.anthology.ids import AnthologyID, id_from_url, read_written_id
 from bot.engine.parse.links import (
@@ -125,33 +126,91 @@ def ref_from_token(token: str, *, in_list: bool) -> PaperRef | None:
     return None
 
 
-def _refs_in_line(line: str, *, in_list: bool) -> list[PaperRef]:
-    """The URL and bare-word references in one line (or a prose text), in order."""
-    found: list[tuple[int, PaperRef]] = []
-    # The text with every URL blanked out, so a URL's path is not read again as
-    # bare words; blanks keep the positions, which give the order.
+@dataclass(frozen=True)
+class PlacedRef:
+    """A paper reference and where it is written in its line (`start`, `end`)."""
+
+    start: int
+    end: int
+    ref: PaperRef
+
+
+def blank_urls(line: str) -> str:
+    """The line with every URL replaced by spaces (positions kept), so that words
+    and punctuation inside a URL are not read as prose."""
     pieces: list[str] = []
     position = 0
     for url in find_urls(line):
-        ref = ref_from_url(url.url, in_list=in_list)
-        if ref is not None:
-            found.append((url.start, ref))
         pieces.append(line[position : url.start])
         pieces.append(" " * (url.end - url.start))
         position = url.end
     pieces.append(line[position:])
-    blanked = "".join(pieces)
-    for match in _TOKEN.finditer(blanked):
+    return "".join(pieces)
+
+
+def placed_refs(line: str, *, in_list: bool) -> list[PlacedRef]:
+    """The URL and bare-word references in one line, in order, with their places.
+
+    Parameters:
+        line: one line of text.
+        in_list: as for ref_from_url and ref_from_token.
+
+    Returns:
+        The references found, ordered by where they start.
+    """
+    found: list[PlacedRef] = []
+    for url in find_urls(line):
+        ref = ref_from_url(url.url, in_list=in_list)
+        if ref is not None:
+            found.append(PlacedRef(url.start, url.end, ref))
+    # Bare words are read in the text without its URLs, so a URL's path is not
+    # read again as words.
+    for match in _TOKEN.finditer(blank_urls(line)):
         ref = ref_from_token(match.group(0), in_list=in_list)
         if ref is not None:
-            found.append((match.start(), ref))
-    found.sort(key=lambda item: item[0])
-    return [ref for _, ref in found]
+            found.append(PlacedRef(match.start(), match.end(), ref))
+    found.sort(key=lambda placed: placed.start)
+    return found
+
+
+def _refs_in_line(line: str, *, in_list: bool) -> list[PaperRef]:
+    """The URL and bare-word references in one line (or a prose text), in order."""
+    return [placed.ref for placed in placed_refs(line, in_list=in_list)]
 
 
 def _title_of(line: str) -> str:
     """A title line without the punctuation and quotes around it."""
     return unwrap_value(unwrap_value(line).rstrip(".,;").strip())
+
+
+# Words a title of a paper does not have but a sentence to the maintainers does.
+_NOT_TITLE_WORDS = frozenset(
+    {"i", "i'm", "i've", "my", "me", "mine", "please", "thanks", "thank", "hi", "hello"}
+    | {"dear", "regards", "sincerely", "kindly"}
+)
+
+
+def title_ref_of_line(line: str) -> PaperRef | None:
+    """A line of a list in prose read as a paper's title, or None when it does not
+    read like one: it has a link, fewer than three or more than forty words, ends
+    in a colon, or speaks to the maintainers ("please", "my", "thanks").
+
+    Parameters:
+        line: one line, e.g. "1. Instructed Language Models with Retrievers Are
+            Powerful Entity Linkers. (EMNLP 2023)".
+
+    Returns:
+        A `title` reference (the engine looks it up, venue and year included).
+    """
+    if len(line.split()) < 3 or line.rstrip().endswith(":") or find_urls(line):
+        return None
+    title = _title_of(line)
+    words = title.split()
+    if not 3 <= len(words) <= 40:
+        return None
+    if {word.strip(".,;:!?()\"'").lower() for word in words} & _NOT_TITLE_WORDS:
+        return None
+    return PaperRef("title", title, line)
 
 
 def read_paper_list(text: str | None) -> tuple[list[PaperRef], list[Notice]]:

@@ -105,3 +105,77 @@ def read_preferred_name(text: str | None) -> tuple[NameValue | None, list[Notice
             )
         ]
     return name, []
+
+
+# "I changed my name from A B to C D", "my new name is C D", "New name: C D",
+# "A B -> C D": the new name is what follows.
+_NEW_NAME = (
+    re.compile(
+        r"\bchang\w*\s+(?:of\s+)?(?:\w+\s+){0,2}?name\b(?:\s+(?!from\b|to\b)\w+){0,3}?"
+        r"(?:\s+(?:from|was)\s+.{1,60}?)?\s+(?:to|into|is\s+now)\s+(?P<new>[^.,;:\n()]+)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:my|the|his|her|their)\s+(?:new|current|correct|legal|preferred|updated)\s+"
+        r"(?:\w+\s+)?name\s+(?:is|will\s+be|should\s+be|now\s+is)\s*:?\s*(?P<new>[^.,;\n()]+)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\bname\s+change\w*\s*:?\s*(?:from\s+.{1,60}?\s+)?to\s+(?P<new>[^.,;\n()]+)",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\bnew\s+name\s*[:\-\u2013]\s*(?P<new>[^.,;\n()]+)", re.IGNORECASE),
+    re.compile(r"[^\n]{2,60}?\s*(?:->|\u2192|=>)\s*(?P<new>[^.,;\n()]+)"),
+    # "Could you show it as "Thomas Stephan Juzek"?", "listed under the name X".
+    re.compile(
+        r"\b(?:show|shown|display|displayed|list|listed|appear|appears|written)\s+"
+        r"(?:\w+\s+){0,3}?(?:as|under(?:\s+the\s+name)?)\s+(?P<new>[\"\u201c][^\"\u201d\n]+[\"\u201d])",
+        re.IGNORECASE,
+    ),
+)
+# "Preferred name: X" written in the prose of a form that has no field for it.
+_PREFERRED_IN_TEXT = re.compile(
+    r"^[^\w\n]*preferred[ \t]+(?:author[ \t]+)?name[^\w\n]*?[:\-\u2013][ \t]*(?P<name>[^\n]+)$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_NAME_WORD = re.compile(r"^[^\W\d_][\w'\u2019.-]*$")
+
+
+def find_new_name(text: str) -> NameValue | None:
+    """The new name a name change gives in prose, when the field is left empty.
+
+    Parameters:
+        text: Supporting Information, e.g. "I changed my name from Jane Doe to
+            Jane Smith."
+
+    Returns:
+        The new name (split like the field, given names first), or None when no
+        sentence gives one that reads as a name (two to six words, each starting
+        with a capital, apart from particles).
+    """
+    for pattern in _NEW_NAME:
+        for match in pattern.finditer(text):
+            value = match.group("new").strip(" \"'\u201c\u201d*_`")
+            words = value.split()
+            if not 2 <= len(words) <= 6 or not all(_NAME_WORD.match(w) for w in words):
+                continue
+            if any(w[0].islower() and w.lower() not in _PARTICLES for w in words):
+                continue
+            name = split_name(value)
+            if name is not None:
+                return name
+    return None
+
+
+def find_preferred_name(text: str) -> NameValue | None:
+    """A preferred name written in prose as "Preferred name: X" (the form of early
+    2026 had no field for it).
+
+    Returns:
+        The name, or None when no such line gives a readable one.
+    """
+    match = _PREFERRED_IN_TEXT.search(text)
+    if match is None:
+        return None
+    name, notices = read_preferred_name(match.group("name"))
+    return None if notices else name

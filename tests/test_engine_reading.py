@@ -1,0 +1,368 @@
+"""Reading real requests the way a maintainer does (issue #8), on the full Anthology
+fixture: where the papers are, which papers the person lists, which they say are not
+theirs, which page they ask to keep, when to ask instead of guessing, and saying in
+one sentence what was read from the prose.
+
+Each test is one shape of request that real issues have, restated against the data.
+Plans only: nothing is written (the index is shared by the module).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.anthology.index import DataIndex
+from bot.engine.api import plan_issue
+from tests.issues import anthology_issue
+
+pytestmark = pytest.mark.full
+
+CHEN_WANG_ORCID = "0000-0002-9315-3780"  # chen-wang, a verified Chen Wang
+
+
+@pytest.fixture(scope="module")
+def full_index(full_root: Path) -> DataIndex:
+    return DataIndex.load(full_root)
+
+
+def plan_json(index: DataIndex, issue: dict) -> dict:
+    return plan_issue(index, issue).to_json()
+
+
+def moved(plan: dict) -> dict[str, str]:
+    return {m["paper"]: m["to"] for m in plan["moves"]}
+
+
+def codes(plan: dict, key: str = "problems") -> list[str]:
+    return [p["code"] for p in plan[key]]
+
+
+def text_of(plan: dict, key: str) -> str:
+    return " ".join(p["message"] for p in plan[key])
+
+
+def custom_issue(title: str, pages_field: str, kinds: set[str], **fields: str) -> dict:
+    """The 2026 form with the Author Pages field written as given."""
+    issue = anthology_issue(["x"], kinds, **fields)
+    body = issue["body"].replace("https://aclanthology.org/people/x/", pages_field)
+    return {**issue, "title": title, "body": body}
+
+
+# ------------------------------------------------------ listed papers bound the change
+
+
+def test_merge_ticked_with_listed_papers_moves_only_those(full_index):
+    # chen-wang/unverified holds five papers of several Chen Wangs; the person ticks
+    # Merge, names their verified page and lists the two that are theirs.
+    issue = anthology_issue(
+        ["chen-wang/unverified", "chen-wang"],
+        {"merge"},
+        f"https://orcid.org/{CHEN_WANG_ORCID}",
+        "Institute of Automation, CAS",
+        info="These two of my papers are on the unverified page:\n"
+        "https://aclanthology.org/2024.emnlp-main.1070/\n"
+        "https://aclanthology.org/2025.findings-acl.1088/",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "ready", plan["problems"]
+    assert moved(plan) == {
+        "2024.emnlp-main.1070": "chen-wang",
+        "2025.findings-acl.1088": "chen-wang",
+    }
+    assert plan["check"]["other_occurrences_changed"] == 0
+    # The reading is said: only the listed papers move, the rest of the page stays.
+    assert "3 other papers" in text_of(plan, "notes")
+
+
+# ------------------------------------------------------------- mine and not mine
+
+
+def test_a_paper_said_to_be_someone_elses_stays_where_it_is(full_index):
+    issue = anthology_issue(
+        ["tobias-kuhn/unverified"],
+        {"verify", "split"},
+        "https://orcid.org/0000-0003-1234-5674",
+        "University of Zurich",
+        info="This one is mine:\nhttps://aclanthology.org/J14-1005/\n\n"
+        "This one is someone else's, please remove it:\nhttps://aclanthology.org/D07-1128/",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "ready", plan["problems"]
+    assert moved(plan) == {"J14-1005": "tobias-kuhn"}
+    # The four papers left on the page keep it: the new person takes none by name.
+    assert plan["target"]["disable_name_matching"] is True
+    notes = text_of(plan, "notes")
+    assert "I read D07-1128 as not yours, so it stays on tobias-kuhn/unverified" in notes
+
+
+def test_a_paper_both_mine_and_not_mine_is_asked_about(full_index):
+    issue = anthology_issue(
+        ["tobias-kuhn/unverified"],
+        {"verify", "split"},
+        "https://orcid.org/0000-0003-1234-5674",
+        "University of Zurich",
+        info="Mine: https://aclanthology.org/J14-1005/ and https://aclanthology.org/D07-1128/\n\n"
+        "Not mine: https://aclanthology.org/D07-1128/",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "needs-info"
+    assert codes(plan) == ["paper-mine-and-not-mine"]
+    assert "D07-1128" in text_of(plan, "problems")
+
+
+def test_all_but_the_papers_said_not_mine(full_index):
+    # A verification of the whole page except one paper named as someone else's.
+    issue = anthology_issue(
+        ["tobias-kuhn/unverified"],
+        {"verify"},
+        "https://orcid.org/0000-0003-1234-5674",
+        "University of Zurich",
+        info="All papers on this page are mine except https://aclanthology.org/D07-1128/ "
+        "which is by a different person.",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "ready", plan["problems"]
+    assert set(moved(plan)) == {"2020.law-1.2", "2021.cnl-1", "J14-1005", "U08-1007"}
+    assert "D07-1128" in text_of(plan, "notes")
+
+
+# ------------------------------------------------------------ what to keep
+
+
+def test_keep_the_first_pages_id_in_a_merge_of_two_unverified_pages(full_index):
+    issue = anthology_issue(
+        ["estrid-he/unverified", "jiayuan-he/unverified"],
+        {"verify", "merge"},
+        "https://orcid.org/0000-0002-8994-9532",
+        "The University of Melbourne",
+        info="Both pages are me. Please keep the first page's ID.",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "ready", plan["problems"]
+    assert plan["target"]["id"] == "estrid-he"
+    assert plan["target"]["names"][0] == {"first": "Estrid", "last": "He"}
+    assert len(plan["moves"]) == 4
+    assert "estrid-he" in text_of(plan, "notes")
+
+
+def test_keep_a_page_named_by_its_url(full_index):
+    issue = anthology_issue(
+        ["estrid-he/unverified", "jiayuan-he/unverified"],
+        {"merge"},
+        "https://orcid.org/0000-0002-8994-9532",
+        "The University of Melbourne",
+        info="Please merge into https://aclanthology.org/people/jiayuan-he/unverified/ "
+        "(that ID should remain).",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "ready", plan["problems"]
+    assert plan["target"]["id"] == "jiayuan-he"
+
+
+# ------------------------------------------------------- pages it could find
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "https://aclanthology.org/people/tobias-kuhn",
+        "https://aclanthology.org/people/tobias-kuhn/",
+        "http://aclanthology.org/people/t/tobias-kuhn/",
+        "aclanthology.org/people/tobias-kuhn",
+    ],
+)
+def test_a_named_page_that_does_not_exist_is_its_one_sibling(full_index, field):
+    issue = custom_issue(
+        "Author Page: tobias-kuhn/unverified",
+        field,
+        {"verify"},
+        orcid="https://orcid.org/0000-0003-1234-5674",
+        institution="University of Zurich",
+        info="All of these papers are mine.",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "ready", plan["problems"]
+    assert plan["source"] == ["tobias-kuhn/unverified"]
+    assert len(plan["moves"]) == 5
+    assert "tobias-kuhn/unverified" in text_of(plan, "notes")
+    assert not {"title-page-mismatch", "unknown-page", "page-missing"} & set(
+        codes(plan, "warnings") + codes(plan, "problems")
+    )
+
+
+def test_an_unknown_page_is_one_problem_not_two(full_index):
+    issue = custom_issue(
+        "Author Page: nobody-at-all-here",
+        "https://aclanthology.org/people/nobody-at-all-here/",
+        {"verify"},
+        orcid="https://orcid.org/0000-0003-1234-5674",
+        institution="University of Zurich",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "needs-info"
+    assert codes(plan) == ["unknown-page"]
+
+
+def test_listed_papers_are_taken_from_the_page_they_are_on(full_index):
+    # The person names the unverified page of their other spelling; the paper they
+    # list is on that page, not on the one named. Where the paper is decides.
+    issue = anthology_issue(
+        ["jiayuan-he/unverified"],
+        {"verify", "split"},
+        "https://orcid.org/0000-0002-8994-9532",
+        "The University of Melbourne",
+        name="Jiayuan He",
+        info="Mine: https://aclanthology.org/2024.naacl-long.127/ and "
+        "https://aclanthology.org/2023.findings-emnlp.512/",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "ready", plan["problems"]
+    assert moved(plan) == {"2024.naacl-long.127": "jiayuan-he", "2023.findings-emnlp.512": "jiayuan-he"}
+    froms = {m["paper"]: m["from"] for m in plan["moves"]}
+    assert froms["2023.findings-emnlp.512"] == "estrid-he/unverified"
+    assert "estrid-he/unverified" in text_of(plan, "notes")
+
+
+# ------------------------------------------------------------ smaller readings
+
+
+def test_family_name_first_without_comma_is_checked_against_the_papers(full_index):
+    issue = anthology_issue(
+        ["jiajun-shen/unverified"],
+        {"verify"},
+        "https://orcid.org/0000-0003-1234-5674",
+        "Zhejiang University",
+        name="Shen Jiajun",
+        info="Mine:\nhttps://aclanthology.org/D19-5213/\nhttps://aclanthology.org/2021.eacl-main.130/",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "ready", plan["problems"]
+    assert plan["target"]["names"][0] == {"first": "Jiajun", "last": "Shen"}
+    assert plan["target"]["id"] == "jiajun-shen"
+    assert "family name Shen" in text_of(plan, "notes")
+
+
+def test_a_common_name_page_verified_whole_is_asked_about(full_index):
+    # chen-wang/unverified: five papers in three co-author groups, and two verified
+    # Chen Wangs already: the maintainers ask which papers are the person's.
+    issue = anthology_issue(
+        ["chen-wang/unverified"],
+        {"verify"},
+        "https://orcid.org/0000-0003-1234-5674",
+        "Institute of Automation, CAS",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "needs-info"
+    assert codes(plan) == ["list-your-papers"]
+    message = text_of(plan, "problems")
+    assert "5 papers" in message and "list the ones that are yours" in message
+
+
+def test_a_rare_name_page_of_many_groups_is_verified_whole(full_index):
+    # tobias-kuhn/unverified: five papers with no co-author in common, but a rare
+    # family name and no verified namesake: one person, as the maintainers read it.
+    issue = anthology_issue(
+        ["tobias-kuhn/unverified"],
+        {"verify"},
+        "https://orcid.org/0000-0003-1234-5674",
+        "University of Zurich",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "ready", plan["problems"]
+    assert len(plan["moves"]) == 5
+
+
+def test_a_paper_given_by_title_and_venue_is_looked_up(full_index):
+    issue = anthology_issue(
+        ["chen-wang/unverified", "chen-wang"],
+        {"merge"},
+        f"https://orcid.org/{CHEN_WANG_ORCID}",
+        "CASIA",
+        info="The missing paper of mine is:\n"
+        "1. Discrete Cross-Modal Alignment Enables Zero-Shot Speech Translation. (EMNLP 2022)",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "ready", plan["problems"]
+    assert moved(plan) == {"2022.emnlp-main.354": "chen-wang"}
+    assert "2022.emnlp-main.354" in text_of(plan, "notes")
+
+
+def test_a_namesake_by_family_name_only_is_not_taken_without_a_shared_coauthor(full_index):
+    # The only Kuhn on 2009.mtsummit-papers.2 is Roland Kuhn, who shares no co-author
+    # with the Tobias Kuhn papers: the bot asks instead of moving him.
+    issue = anthology_issue(
+        ["tobias-kuhn/unverified"],
+        {"verify", "split"},
+        "https://orcid.org/0000-0003-1234-5674",
+        "University of Zurich",
+        info="Mine: https://aclanthology.org/J14-1005/ and "
+        "https://aclanthology.org/2009.mtsummit-papers.2/",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "needs-info"
+    assert codes(plan) == ["person-not-on-paper"]
+    assert "Roland Kuhn" in text_of(plan, "problems")
+
+
+def test_a_paper_on_ones_own_verified_page_said_not_mine_leaves_it(full_index):
+    # A free-text issue: chen-wang (this ORCID iD) holds 2025.findings-acl.660 with
+    # an explicit id; without it the paper goes back to chen-wang/unverified (two
+    # verified Chen Wangs share the name, so neither takes it by name).
+    issue = {
+        "number": 5,
+        "title": "A wrong paper on my page",
+        "body": "Hi, https://aclanthology.org/2025.findings-acl.660/ on my page "
+        "https://aclanthology.org/people/chen-wang/ is not mine. My ORCID is "
+        f"{CHEN_WANG_ORCID}.",
+        "labels": [],
+        "user": {"login": "x"},
+    }
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "ready", plan["problems"]
+    assert [(m["paper"], m["from"], m["to"]) for m in plan["moves"]] == [
+        ("2025.findings-acl.660", "chen-wang", "chen-wang/unverified")
+    ]
+    assert "so it leaves chen-wang for chen-wang/unverified" in text_of(plan, "notes")
+
+
+def test_keep_in_a_merge_with_listed_papers_names_the_new_person(full_index):
+    issue = anthology_issue(
+        ["estrid-he/unverified", "jiayuan-he/unverified"],
+        {"merge"},
+        "https://orcid.org/0000-0003-1234-5674",
+        "The University of Melbourne",
+        info="Mine: 2024.naacl-long.127 and 2023.findings-emnlp.512. "
+        "Please keep the first page's ID.",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "ready", plan["problems"]
+    assert plan["target"]["id"] == "estrid-he"
+    assert set(moved(plan)) == {"2024.naacl-long.127", "2023.findings-emnlp.512"}
+
+
+def test_keeping_a_page_the_orcid_does_not_give_is_asked(full_index):
+    # chen-wang-4954 is another verified Chen Wang; the ORCID iD is chen-wang's.
+    issue = anthology_issue(
+        ["chen-wang", "chen-wang-4954"],
+        {"merge"},
+        f"https://orcid.org/{CHEN_WANG_ORCID}",
+        info="Both are me. Please keep chen-wang-4954.",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "needs-info"
+    assert codes(plan) == ["keep-conflict"]
+
+
+def test_a_verified_page_with_another_orcid_is_not_merged_away(full_index):
+    issue = anthology_issue(
+        ["chen-wang", "chen-wang-4954"],
+        {"merge"},
+        f"https://orcid.org/{CHEN_WANG_ORCID}",
+        info="Both pages are me.",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "needs-info"
+    assert codes(plan) == ["merge-other-orcid"]
+    assert "0000-0003-1963-4954" in text_of(plan, "problems")
