@@ -316,3 +316,35 @@ def test_blueprint_reads_the_repository_from_the_app_config(sample_index: DataIn
     )
     html = fixed.test_client().get("/people/wei-wang/unverified/").get_data(as_text=True)
     assert '"newIssueUrl": "https://github.com/given/repo/issues/new"' in html
+
+
+# ------------------------------------------- what the bot answers the page's issue
+
+
+def test_orcid_mismatch_answer_never_asks_for_a_box_our_form_lacks(
+    sample_index: DataIndex,
+) -> None:
+    """An issue from the page naming an existing person with someone else's iD gets
+    needs-info, and the answer speaks of our form's fields, not the Anthology
+    form's 'Split/disambiguate' box."""
+    from bot.engine.api import plan_issue
+
+    body = render_issue_form_body(
+        OUR_FORM_PATH,
+        {
+            "author-page": "https://aclanthology.org/people/wei-wang/unverified/",
+            "papers": "2024.ccl-1.42",
+            "target": "wei-wang-2396",
+            "orcid": "0000-0003-1415-9269",
+        },
+    )
+    plan = plan_issue(
+        sample_index,
+        {"title": "Fix paper assignments: wei-wang/unverified", "body": body, "labels": []},
+    )
+    assert plan.status == "needs-info"
+    (mismatch,) = [p for p in plan.problems if p.code == "orcid-mismatch"]
+    assert "tick" not in mismatch.message.lower()
+    assert "Split/disambiguate" not in mismatch.message
+    assert "Assign them to" in mismatch.message
+    assert "wei-wang-2396 has the ORCID iD 0000-0002-1568-2396" in mismatch.message

@@ -387,12 +387,20 @@ def _target_entry(
         if entry.orcid is None:
             entry = replace(entry, orcid=request.orcid)
         elif entry.orcid != request.orcid:
+            # Tell the person what to change in the form they used: ours has no
+            # kind boxes, only the field naming where the papers go.
+            if request.form == "authorbot":
+                remedy = (
+                    "put that person's author page ID (or new, for a new page) under "
+                    "'Assign them to' and give their ORCID iD; otherwise correct the iD."
+                )
+            else:
+                remedy = "tick 'Split/disambiguate' and give that person's ORCID iD."
             plan.problems.append(
                 problem(
                     "orcid-mismatch",
                     f"{d.target} has the ORCID iD {entry.orcid}, not {request.orcid}. If the "
-                    "papers belong to someone else, please tick 'Split/disambiguate' and give "
-                    "that person's ORCID iD.",
+                    f"papers belong to someone else, please {remedy}",
                 )
             )
             return None
