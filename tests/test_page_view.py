@@ -13,7 +13,16 @@ import pytest
 from bot.anthology.index import DataIndex
 from bot.engine.parse import OUR_FORM_PATH, parse_issue, render_issue_form_body, render_issue_title
 from bot.engine.request import Target
-from bot.page.form import IssueFormConfig, form_fields, plain_issue_url, script_settings
+from bot.page.form import (
+    DROP_IN_SETTINGS,
+    IssueFormConfig,
+    drop_in_settings,
+    drop_in_settings_text,
+    form_fields,
+    page_settings,
+    plain_issue_url,
+    script_settings,
+)
 from bot.page.view import (
     PaperRow,
     PersonOnItem,
@@ -84,6 +93,57 @@ def test_targets_are_the_verified_namesakes(sample_index: DataIndex) -> None:
         ("Yang Liu",),
         "0000-0003-0435-2604",
     )
+
+
+def test_targets_carry_what_tells_namesakes_apart(sample_index: DataIndex) -> None:
+    view = build_page_view(sample_index, "yang-liu/unverified")
+    assert view is not None
+    ict = next(t for t in view.targets if t.id == "yang-liu-ict")
+    assert (ict.first_year, ict.last_year, ict.paper_count) == ("2007", "2020", 4)
+    assert ict.latest_title == (
+        "Proceedings of the First Workshop on Automatic Simultaneous Translation"
+    )
+    assert ict.about == "刘洋; ICT, Tsinghua, Beijing Academy of Artificial Intelligence"
+    assert not ict.swapped
+    empty = next(t for t in view.targets if t.id == "yang-liu-0146")
+    assert (empty.first_year, empty.last_year, empty.latest_title) == (None, None, None)
+
+
+def test_namesakes_in_the_other_name_order_are_offered(data_copy: Path) -> None:
+    """ "Wang Zheng" (family name first) and a verified "Zheng Wang" may be one person."""
+    xml = data_copy / "data" / "xml" / "2099.names.xml"
+    xml.write_text(
+        """<?xml version='1.0' encoding='UTF-8'?>
+<collection id="2099.names">
+  <volume id="1" ingest-date="2099-01-01" type="proceedings">
+    <meta>
+      <booktitle>Names</booktitle>
+      <year>2099</year>
+    </meta>
+    <paper id="1">
+      <title>One</title>
+      <author><first>Wang</first><last>Zheng</last></author>
+    </paper>
+    <paper id="2">
+      <title>Two</title>
+      <author id="zheng-wang-ntu"><first>Zheng</first><last>Wang</last></author>
+    </paper>
+  </volume>
+</collection>
+""",
+        "utf-8",
+    )
+    people = data_copy / "data" / "yaml" / "people.yaml"
+    text = people.read_text("utf-8")
+    at = text.index("\nzheng-zhang:\n") + 1
+    entry = "zheng-wang-ntu:\n  names:\n  - {first: Zheng, last: Wang}\n"
+    people.write_text(text[:at] + entry + text[at:], "utf-8")
+    index = DataIndex.load(data_copy)
+    view = build_page_view(index, "wang-zheng/unverified")
+    assert view is not None
+    assert [(t.id, t.swapped) for t in view.targets] == [("zheng-wang-ntu", True)]
+    theirs = build_page_view(index, "zheng-wang-ntu")
+    assert theirs is not None and theirs.targets == ()  # nobody verified as "Wang Zheng"
 
 
 def test_verified_page_shows_orcid_and_never_offers_itself(sample_index: DataIndex) -> None:
@@ -179,6 +239,11 @@ def test_every_sample_page_offers_ids_the_parser_reads_back(sample_index: DataIn
 def test_script_settings_follow_our_form() -> None:
     config = IssueFormConfig(repo="someone/data", github_url="https://ghe.example/")
     settings = script_settings(config, "yang-liu/unverified")
+    assert settings == {k: v for k, v in drop_in_settings(config).items() if k in settings} | {
+        "title": "Fix paper assignments: yang-liu/unverified",
+        "pageId": "yang-liu/unverified",
+        "authorPage": "https://aclanthology.org/people/yang-liu/unverified/",
+    }
     assert settings["newIssueUrl"] == "https://ghe.example/someone/data/issues/new"
     assert settings["template"] == "fix-paper-assignments.yml"
     assert settings["title"] == render_issue_title(OUR_FORM_PATH, "yang-liu/unverified")
@@ -199,6 +264,47 @@ def test_script_settings_follow_our_form() -> None:
     assert settings["fields"][-1]["options"] == [
         "The selected papers all belong to one person, and the names on them match the PDFs."
     ]
+
+
+def test_drop_in_settings_file_is_up_to_date() -> None:
+    """site/assets/authorbot/settings.json is what `python -m bot.page.form` writes
+    from our form now (rewrite it after changing the form)."""
+    assert DROP_IN_SETTINGS.read_text("utf-8") == drop_in_settings_text()
+
+
+def test_page_settings_hand_the_script_the_page(sample_index: DataIndex) -> None:
+    view = build_page_view(sample_index, "yang-liu-ict")
+    assert view is not None
+    settings = page_settings(IssueFormConfig(), view, "/people/__ID__/")
+    assert (settings["name"], settings["verified"], settings["orcid"]) == (
+        "Yang Liu",
+        True,
+        None,
+    )
+    assert [p["id"] for p in settings["papers"]] == [p.id for p in view.papers]
+    assert settings["papers"][1] == {
+        "id": "Y10-1009",
+        "year": "2010",
+        "title": view.papers[1].title,
+    }
+    assert len(settings["targets"]) == len(view.targets)
+    janet = settings["targets"][0]
+    assert janet == {
+        "id": "yang-janet-liu",
+        "name": "Yang Janet Liu",
+        "otherNames": ["Yang Liu"],
+        "orcid": "0000-0003-0435-2604",
+        "about": "Georgetown University; 刘洋",
+        "firstYear": None,
+        "lastYear": None,
+        "count": 0,
+        "latest": None,
+        "swapped": False,
+    }
+    assert settings["maintainersUrl"] == (
+        "https://github.com/acl-org/acl-anthology/issues/new?template=02-name-correction.yml"
+        "&title=Author+Page%3A+yang-liu-ict"
+    )
 
 
 def test_form_fields_keep_render_and_skip_markdown() -> None:
@@ -241,8 +347,9 @@ def test_unverified_page_is_served_readable_without_javascript(client) -> None:
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "<h1>Yang Liu</h1>" in html
-    assert html.count('class="paper-check"') == 3
-    assert 'value="2024.ccl-1.96"' in html
+    assert html.count('class="paper"') == 3
+    assert 'data-paper="2024.ccl-1.96"' in html
+    assert '<div id="fix-root" class="abfix-root"></div>' in html  # the script's place
     assert "Cost-efficient Crowdsourcing for Span-based Sequence Labeling" in html
     assert 'href="https://aclanthology.org/2024.ccl-1.96.pdf"' in html
     assert "<noscript>" in html and "needs JavaScript" in html
@@ -257,12 +364,12 @@ def test_page_uses_only_its_own_server(client) -> None:
     assert sources == [
         "data:,",
         "/static/authorpages/authorpage.css",
+        "/static/authorpages/fix-panel.css",
         "/static/authorpages/fix-assignments.js",
     ]
-    assert "@import" not in client.get("/static/authorpages/authorpage.css").get_data(as_text=True)
-    assert "font-face" not in client.get("/static/authorpages/authorpage.css").get_data(
-        as_text=True
-    )
+    for sheet in ("authorpage.css", "fix-panel.css"):
+        css = client.get(f"/static/authorpages/{sheet}").get_data(as_text=True)
+        assert "@import" not in css and "font-face" not in css and "url(" not in css
     response = client.get("/people/wei-wang/unverified/")
     assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
 
