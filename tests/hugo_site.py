@@ -9,11 +9,13 @@ like the Anthology's people page, with the one include of the panel), installs t
 drop-in with `site/install.sh` as the Anthology would, and builds it with Debian's
 `hugo`. `StaticSite` serves the result on loopback.
 
-The export reads the data through DataIndex and the page view model, so the Hugo
-page lists the same papers in the same order as authorbot's own page. Where the
-Anthology's exporter asks its library (`similar_verified`: the verified people
-sharing a name's slug or listed as similar), this one computes the same from the
-index.
+The export reads the data through DataIndex and lists a page's papers in the page
+view's order (newest year first, then by ID), so the Hugo page lists the same papers
+in the same order as authorbot's own page. Where the Anthology's exporter asks its
+library (`similar_verified`: the verified people sharing a name's slug or listed as
+similar; acl-anthology 1.2.0 gives the same on the sample), this one computes it
+from the index. Fields the panel does not read (coauthors, venues, bibtex) are left
+empty or out.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from bot.anthology.ids import pdf_url
 from bot.anthology.index import DataIndex
 from bot.anthology.names import Name
 from bot.anthology.resolve import is_unverified_page, page_slug, unverified_page
-from bot.page.view import build_page_view, item_title
+from bot.page.view import UNKNOWN_YEAR, item_title, natural_key
 
 REPO = Path(__file__).resolve().parent.parent
 LAYOUT = Path(__file__).resolve().parent / "hugo_layout"
@@ -73,28 +75,41 @@ def _similar(index: DataIndex, page_id: str, names: list[Name]) -> tuple[list[st
     return sorted(verified), sorted(unverified)
 
 
+def _page_papers(index: DataIndex, page_id: str) -> list[str]:
+    """The items on a page in the page's order: newest year first, then by ID
+    (numbers compared as numbers), as the page view lists them."""
+    items = {o.item for o in index.page_occurrences(page_id) if index.item(o.item) is not None}
+
+    def key(item_id: str) -> tuple[tuple[int, int], tuple[tuple[int, int | str], ...]]:
+        year = index.items[item_id].year or UNKNOWN_YEAR
+        return ((0, -int(year)) if year.isdigit() else (1, 0)), natural_key(item_id)
+
+    return sorted(items, key=key)
+
+
 def _person(name: Name, page_id: str) -> dict[str, Any]:
     return {"id": page_id, "first": name.first, "last": name.last, "full": name.full}
 
 
-def export_hugo_data(index: DataIndex, site: Path) -> list[str]:
-    """Write data/ and content/people/ of the site; return the page IDs exported."""
+def export_hugo_data(index: DataIndex, site: Path, limit: int | None = None) -> list[str]:
+    """Write data/ and content/people/ of the site; return the page IDs that got a
+    page (every author page, or the first `limit` of them; the data holds all)."""
     data = site / "data"
     (data / "papers").mkdir(parents=True, exist_ok=True)
     pages = sorted({index.resolve(o) for o in index.occurrences()} | set(index.people))
     people: dict[str, Any] = {}
+    stubs: list[str] = []
     for page_id in pages:
-        view = build_page_view(index, page_id)
-        if view is None:
-            continue
         names = _names_of(index, page_id)
+        if not names:
+            continue  # a verified person with no name and no paper: no page
         canonical = names[0]
         person: dict[str, Any] = {
             "first": canonical.first,
             "last": canonical.last,
             "full": canonical.full,
             "slug": page_id,
-            "papers": [row.id for row in view.papers],
+            "papers": _page_papers(index, page_id),
             "coauthors": [],
             "venues": [],
         }
@@ -113,6 +128,9 @@ def export_hugo_data(index: DataIndex, site: Path) -> list[str]:
         if unverified:
             person["similar_unverified"] = unverified
         people[page_id] = person
+        if limit is not None and len(stubs) >= limit:
+            continue
+        stubs.append(page_id)
         stub = site / "content" / "people" / f"{page_id}.md"
         stub.parent.mkdir(parents=True, exist_ok=True)
         # JSON strings are YAML strings: the front matter needs no YAML library.
@@ -153,7 +171,7 @@ def export_hugo_data(index: DataIndex, site: Path) -> list[str]:
             json.dumps(items, ensure_ascii=False), "utf-8"
         )
     (data / "volumes.json").write_text(json.dumps(volumes, ensure_ascii=False), "utf-8")
-    return list(people)
+    return stubs
 
 
 def build_hugo_site(data_root: Path, work: Path) -> Path:

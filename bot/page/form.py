@@ -153,8 +153,9 @@ def page_settings(config: IssueFormConfig, view: PageView, people_url: str) -> d
 
     Returns:
         script_settings() and `name`, `verified`, `orcid` (the page's person's),
-        `papers` [{id, year, title}] in page order, `targets` (the namesakes, with
-        what tells them apart), `peopleUrl` and `maintainersUrl`.
+        `papers` [{id, year}] in page order (the titles are in the page),
+        `targets` (the namesakes, with what tells them apart), `peopleUrl` and
+        `maintainersUrl`.
     """
     settings = script_settings(config, view.page_id)
     settings.update(
@@ -162,9 +163,7 @@ def page_settings(config: IssueFormConfig, view: PageView, people_url: str) -> d
             "name": view.name,
             "verified": view.verified,
             "orcid": view.orcid,
-            "papers": [
-                {"id": paper.id, "year": paper.year, "title": paper.title} for paper in view.papers
-            ],
+            "papers": [{"id": paper.id, "year": paper.year} for paper in view.papers],
             "targets": [
                 {
                     "id": target.id,

@@ -12,9 +12,10 @@
  * Settings (see bot/page/form.py, page_settings, and site/README.md):
  *   newIssueUrl, template, title, urlLimit, fields, exampleOrcids: our issue form;
  *   pageId, authorPage, name, verified, orcid: the page shown;
- *   papers: [{id, year, title}] in page order;
+ *   papers: [{id, year}] in page order (the titles are read from the list);
  *   targets: [{id, name, otherNames, orcid, about, firstYear, lastYear, count,
- *              latest, swapped}], the verified namesakes;
+ *              latest, swapped}], the verified namesakes (shown most recently
+ *              active first);
  *   peopleUrl: an author page's address with __ID__ for the ID;
  *   maintainersUrl: the Anthology's own form, for what authorbot cannot do;
  *   entrySelector (optional): the element that is one paper in the list.
@@ -115,7 +116,10 @@
         return { status: "not-a-page", id: null };
       }
       segments = segments.slice(1);
-    } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^(?:www\.)?[^\s/]+\.[a-z]{2,}\//i.test(value)) {
+    } else if (
+      /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ||
+      /^(?:www\.)?[^\s/]+\.[a-z]{2,}\//i.test(value)
+    ) {
       return { status: "not-a-page", id: null };
     } else {
       segments = value.replace(/^\/+|\/+$/g, "").split("/");
@@ -206,7 +210,10 @@
   /** The note put in Notes when not every paper fits into the URL. */
   function papersCutNote(included, total) {
     return (
-      "The author page could pass only the first " + included + " of the " + total +
+      "The author page could pass only the first " +
+      included +
+      " of the " +
+      total +
       " selected papers to this form (the link would have been too long). It offered " +
       "the complete request as text: edit this issue and replace its text with it."
     );
@@ -242,7 +249,12 @@
     var url = buildIssueUrl(settings, full);
     if (url.length <= limit) {
       return {
-        url: url, included: total, total: total, truncated: false, notesCut: false, body: body,
+        url: url,
+        included: total,
+        total: total,
+        truncated: false,
+        notesCut: false,
+        body: body,
       };
     }
     // First the notes: cut at a character (not inside a surrogate pair) and say so.
@@ -261,8 +273,12 @@
         return withNotes(n).length <= limit;
       });
       return {
-        url: withNotes(length), included: total, total: total, truncated: true,
-        notesCut: true, body: body,
+        url: withNotes(length),
+        included: total,
+        total: total,
+        truncated: true,
+        notesCut: true,
+        body: body,
       };
     }
     // Then the papers: as many as fit, in page order, and a note in place of the notes.
@@ -279,8 +295,12 @@
       return withPapers(n).length <= limit;
     });
     return {
-      url: withPapers(included), included: included, total: total, truncated: true,
-      notesCut: notes.length > 0, body: body,
+      url: withPapers(included),
+      included: included,
+      total: total,
+      truncated: true,
+      notesCut: notes.length > 0,
+      body: body,
     };
   }
 
@@ -293,6 +313,22 @@
     fitIssueUrl: fitIssueUrl,
   };
 
+  /**
+   * The order namesakes are shown in: the most recently active first (their latest
+   * year, then their paper count), people with no paper last, then by ID.
+   */
+  function byActivity(a, b) {
+    var yearA = Number(a.lastYear) || 0;
+    var yearB = Number(b.lastYear) || 0;
+    if (yearA !== yearB) {
+      return yearB - yearA;
+    }
+    if (a.count !== b.count) {
+      return b.count - a.count;
+    }
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  }
+
   // ------------------------------------------------------------- the page
 
   var settingsElement = document.getElementById("fix-settings");
@@ -301,7 +337,7 @@
     return; // a page without the panel
   }
   var settings = JSON.parse(settingsElement.textContent);
-  var targets = settings.targets || [];
+  var targets = (settings.targets || []).slice().sort(byActivity);
   var FEW_TARGETS = 7; // up to this many namesakes are all shown at once
   var FIRST_TARGETS = 5; // otherwise this many, and a button for the rest
 
@@ -401,7 +437,11 @@
   /** The heading just before an element in document order, or null. */
   function headingBefore(element) {
     for (var node = element; node && node !== document.body; node = node.parentElement) {
-      for (var sibling = node.previousElementSibling; sibling; sibling = sibling.previousElementSibling) {
+      for (
+        var sibling = node.previousElementSibling;
+        sibling;
+        sibling = sibling.previousElementSibling
+      ) {
         if (/^H[1-6]$/.test(sibling.tagName)) {
           return sibling;
         }
@@ -433,7 +473,8 @@
         value: paper.id,
         "data-year": paper.year,
       });
-      var pick = make("label", { class: "abfix-pick" }, [box, hiddenText("Select " + paper.title)]);
+      var title = link.textContent.replace(/\s+/g, " ").trim() || paper.id;
+      var pick = make("label", { class: "abfix-pick" }, [box, hiddenText("Select " + title)]);
       entry.classList.add("abfix-entry");
       entry.insertBefore(pick, entry.firstChild);
       paperChecks.push(box);
@@ -446,7 +487,11 @@
       if (!heading || heading.textContent.trim() !== year) {
         return;
       }
-      var box = make("input", { type: "checkbox", class: "year-check abfix-check", "data-year": year });
+      var box = make("input", {
+        type: "checkbox",
+        class: "year-check abfix-check",
+        "data-year": year,
+      });
       heading.classList.add("abfix-year");
       heading.insertBefore(
         make("label", { class: "abfix-pick" }, [box, hiddenText("Select all papers of " + year)]),
@@ -480,31 +525,45 @@
       make("span", { class: "abfix-target-name" }, [
         target.name + " ",
         make("code", { text: target.id }),
-        target.swapped ? make("span", { class: "abfix-tag", text: " name in the other order" }) : null,
+        target.swapped
+          ? make("span", { class: "abfix-tag", text: " name in the other order" })
+          : null,
       ]),
     ];
     if (target.otherNames && target.otherNames.length) {
-      lines.push(make("span", { class: "abfix-fact", text: "Also " + target.otherNames.join(", ") }));
+      lines.push(
+        make("span", { class: "abfix-fact", text: "Also " + target.otherNames.join(", ") })
+      );
     }
     lines.push(make("span", { class: "abfix-fact", text: targetFacts(target) }));
     if (target.about) {
       lines.push(make("span", { class: "abfix-fact", text: target.about }));
     }
     if (target.latest) {
-      lines.push(make("span", { class: "abfix-fact abfix-latest", text: "Latest: " + target.latest }));
+      lines.push(
+        make("span", { class: "abfix-fact abfix-latest", text: "Latest: " + target.latest })
+      );
     }
-    return make("div", { class: "abfix-target" + (index >= FIRST_TARGETS && targets.length > FEW_TARGETS ? " abfix-more" : "") }, [
-      make("input", {
-        type: "radio",
-        name: "target",
-        id: id,
-        class: "form-check-input abfix-check",
-        value: target.id,
-        "data-kind": "person",
-        "data-orcid": target.orcid || null,
-      }),
-      make("label", { for: id, class: "abfix-target-label" }, lines),
-    ]);
+    return make(
+      "div",
+      {
+        class:
+          "abfix-target" +
+          (index >= FIRST_TARGETS && targets.length > FEW_TARGETS ? " abfix-more" : ""),
+      },
+      [
+        make("input", {
+          type: "radio",
+          name: "target",
+          id: id,
+          class: "form-check-input abfix-check",
+          value: target.id,
+          "data-kind": "person",
+          "data-orcid": target.orcid || null,
+        }),
+        make("label", { for: id, class: "abfix-target-label" }, lines),
+      ]
+    );
   }
 
   function choiceRow(kind, label, facts, extra) {
@@ -541,7 +600,9 @@
     children.push(input);
     if (input.id === "fix-orcid") {
       described.push("fix-orcid-message");
-      children.push(make("p", { class: "abfix-message", id: "fix-orcid-message", "aria-live": "polite" }));
+      children.push(
+        make("p", { class: "abfix-message", id: "fix-orcid-message", "aria-live": "polite" })
+      );
     }
     if (described.length) {
       input.setAttribute("aria-describedby", described.join(" "));
@@ -567,31 +628,44 @@
       otherInput,
       make("p", { class: "abfix-message", id: "fix-other-message", "aria-live": "polite" }),
     ]);
-    var unknownNote = make("div", { class: "alert alert-secondary abfix-note", id: "fix-unknown-note", hidden: true }, [
-      make("p", {
-        text:
-          "authorbot can move papers only to a person: to their existing author page, " +
-          "or to a new one made with their ORCID iD. If you know who wrote these papers, " +
-          "choose them above. If you do not, the Anthology's maintainers can check the " +
-          "PDFs and fix the page by hand:",
-      }),
-      make("p", {}, [
-        make("a", {
-          id: "fix-maintainers-link",
-          href: settings.maintainersUrl || "#",
-          target: "_blank",
-          rel: "noopener",
-          text: "Tell the maintainers (opens GitHub in a new tab)",
+    var unknownNote = make(
+      "div",
+      { class: "alert alert-secondary abfix-note", id: "fix-unknown-note", hidden: true },
+      [
+        make("p", {
+          text:
+            "authorbot can move papers only to a person: to their existing author page, " +
+            "or to a new one made with their ORCID iD. If you know who wrote these papers, " +
+            "choose them above. If you do not, the Anthology's maintainers can check the " +
+            "PDFs and fix the page by hand:",
         }),
-      ]),
-    ]);
+        make("p", {}, [
+          make("a", {
+            id: "fix-maintainers-link",
+            href: settings.maintainersUrl || "#",
+            target: "_blank",
+            rel: "noopener",
+            text: "Tell the maintainers (opens GitHub in a new tab)",
+          }),
+        ]),
+      ]
+    );
     var choices = [
       choiceRow("other", "Another existing author page", "named by its ID or address", otherBox),
-      choiceRow("new", "A new author page", "for a person who has none yet: their ORCID iD is needed"),
+      choiceRow(
+        "new",
+        "A new author page",
+        "for a person who has none yet: their ORCID iD is needed"
+      ),
     ];
     if (settings.verified) {
       choices.push(
-        choiceRow("unknown", "Not " + settings.name + "\u2019s, and I do not know whose", null, unknownNote)
+        choiceRow(
+          "unknown",
+          "Not " + settings.name + "\u2019s, and I do not know whose",
+          null,
+          unknownNote
+        )
       );
     }
     var more = hiddenCount
@@ -600,132 +674,231 @@
           id: "fix-more",
           class: "btn btn-link abfix-more-button",
           "aria-expanded": "false",
-          text: "Show " + hiddenCount + " more " + (hiddenCount === 1 ? "person" : "people") +
-            " with this name (" + targets.length + " in all)",
+          text:
+            "Show " +
+            hiddenCount +
+            " more " +
+            (hiddenCount === 1 ? "person" : "people") +
+            " with this name (" +
+            targets.length +
+            " in all)",
         })
       : null;
 
     var legend = settings.verified
-      ? "Whose papers are they? They leave " + settings.name + "\u2019s page for the author you choose."
+      ? "Whose papers are they? They leave " +
+        settings.name +
+        "\u2019s page for the author you choose."
       : "Whose papers are they? Choose the author they should be assigned to.";
-    var panel = make("section", {
-      id: "fix-panel",
-      class: "abfix-panel",
-      "aria-labelledby": "fix-heading",
-      hidden: true,
-    }, [
-      make("form", { id: "fix-form", novalidate: true }, [
-        make("h2", { id: "fix-heading", tabindex: "-1", text: "Fixing paper assignments" }),
-        make("p", { class: "abfix-hint", text: "Esc closes the panel and keeps your choices; Cancel clears them." }),
-        make("div", { class: "abfix-step" }, [
-          make("p", {}, [
-            make("span", { class: "abfix-step-number", text: "1. " }),
-            "Select in the list of papers all papers that belong to the same person.",
-          ]),
-          make("p", { id: "fix-count", class: "abfix-count", "aria-live": "polite", text: "No paper selected." }),
-        ]),
-        make("fieldset", { class: "abfix-step abfix-targets" }, [
-          make("legend", {}, [make("span", { class: "abfix-step-number", text: "2. " }), legend]),
-          targets.length
-            ? make("p", {
-                class: "abfix-hint",
-                text: plural(targets.length, "verified author") + " with this name:",
-              })
-            : null,
-          make("div", { class: "abfix-target-list", id: "fix-targets" }, rows.concat(more ? [more] : []).concat(choices)),
-          make("p", { class: "abfix-target-page", id: "fix-target-page", hidden: true }, [
-            make("a", { id: "fix-target-link", href: "#", target: "_blank", rel: "noopener" }),
-          ]),
-        ]),
-        make("div", { class: "abfix-step", id: "fix-facts" }, [
-          make("p", {}, [
-            make("span", { class: "abfix-step-number", text: "3. " }),
-            "About the author the papers belong to:",
-          ]),
-          field(
-            "fix-orcid",
-            "ORCID iD",
-            { className: "abfix-needed-for-new", text: "(optional)" },
-            "Used to match future papers to this author. E.g. 0000-0002-1825-0097.",
-            make("input", {
-              type: "text", id: "fix-orcid", name: "orcid", class: "form-control",
-              inputmode: "text", autocomplete: "off", spellcheck: "false", maxlength: "60",
-            })
-          ),
-          field(
-            "fix-institution",
-            "Institution of highest (anticipated) degree",
-            { className: "abfix-needed-for-new", text: "(optional)" },
-            "The school only, e.g. University of Edinburgh. Used to form the new author page ID, if needed.",
-            make("input", {
-              type: "text", id: "fix-institution", name: "institution", class: "form-control",
-              maxlength: "300", autocomplete: "organization",
-            })
-          ),
-          field(
-            "fix-name",
-            "Preferred name",
-            { className: "abfix-optional", text: "(optional)" },
-            "The name the author page should show, given names first, e.g. Jin Liu.",
-            make("input", {
-              type: "text", id: "fix-name", name: "name", class: "form-control",
-              maxlength: "200", autocomplete: "name",
-            })
-          ),
-          field(
-            "fix-notes",
-            "Notes for the maintainers",
-            { className: "abfix-optional", text: "(optional)" },
-            null,
-            make("textarea", { id: "fix-notes", name: "notes", class: "form-control", rows: "3", maxlength: "2000" })
-          ),
-        ]),
-        make("p", { id: "fix-missing", class: "abfix-missing", "aria-live": "polite" }),
-        make("div", { class: "abfix-actions" }, [
-          make("button", { type: "submit", id: "fix-submit", class: "btn btn-primary", disabled: true, text: "Submit" }),
-          make("button", { type: "button", id: "fix-cancel", class: "btn btn-outline-secondary", text: "Cancel" }),
-        ]),
-        make("div", { id: "fix-result", class: "alert alert-success abfix-outcome", role: "status", tabindex: "-1", hidden: true }, [
-          make("p", { id: "fix-result-text" }),
-          make("p", {}, [
-            make("a", { id: "fix-result-link", href: "#", target: "_blank", rel: "noopener", text: "Open GitHub's form" }),
-          ]),
-        ]),
-        make("section", {
-          id: "fix-toolong",
-          class: "alert alert-warning abfix-outcome",
-          "aria-labelledby": "fix-toolong-heading",
-          hidden: true,
-        }, [
-          make("h3", { id: "fix-toolong-heading", tabindex: "-1", text: "Too long for one link" }),
-          make("p", { id: "fix-toolong-text" }),
-          make("ol", {}, [
-            make("li", { text: "Copy the complete request below." }),
-            make("li", { text: "Open GitHub's form and create the issue." }),
-            make("li", {
-              text:
-                "On the new issue, choose \u201cEdit\u201d and replace its whole text with the " +
-                "copied text; authorbot reads the issue again after every edit.",
+    var panel = make(
+      "section",
+      {
+        id: "fix-panel",
+        class: "abfix-panel",
+        "aria-labelledby": "fix-heading",
+        hidden: true,
+      },
+      [
+        make("form", { id: "fix-form", novalidate: true }, [
+          make("h2", { id: "fix-heading", tabindex: "-1", text: "Fixing paper assignments" }),
+          make("p", {
+            class: "abfix-hint",
+            text: "Esc closes the panel and keeps your choices; Cancel clears them.",
+          }),
+          make("div", { class: "abfix-step" }, [
+            make("p", {}, [
+              make("span", { class: "abfix-step-number", text: "1. " }),
+              "Select in the list of papers all papers that belong to the same person.",
+            ]),
+            make("p", {
+              id: "fix-count",
+              class: "abfix-count",
+              "aria-live": "polite",
+              text: "No paper selected.",
             }),
           ]),
-          make("label", { for: "fix-toolong-body", class: "form-label", text: "The complete request" }),
-          make("textarea", { id: "fix-toolong-body", class: "form-control", rows: "8", readonly: true }),
-          make("p", { class: "abfix-actions" }, [
-            make("button", { type: "button", id: "fix-copy", class: "btn btn-outline-secondary", text: "Copy the text" }),
-            make("span", { id: "fix-copy-status", role: "status" }),
+          make("fieldset", { class: "abfix-step abfix-targets" }, [
+            make("legend", {}, [make("span", { class: "abfix-step-number", text: "2. " }), legend]),
+            targets.length
+              ? make("p", {
+                  class: "abfix-hint",
+                  text: plural(targets.length, "verified author") + " with this name:",
+                })
+              : null,
+            make(
+              "div",
+              { class: "abfix-target-list", id: "fix-targets" },
+              rows.concat(more ? [more] : []).concat(choices)
+            ),
+            make("p", { class: "abfix-target-page", id: "fix-target-page", hidden: true }, [
+              make("a", { id: "fix-target-link", href: "#", target: "_blank", rel: "noopener" }),
+            ]),
           ]),
-          make("p", {}, [
-            make("a", { id: "fix-toolong-link", class: "btn btn-primary", href: "#", target: "_blank", rel: "noopener" }),
+          make("div", { class: "abfix-step", id: "fix-facts" }, [
+            make("p", {}, [
+              make("span", { class: "abfix-step-number", text: "3. " }),
+              "About the author the papers belong to:",
+            ]),
+            field(
+              "fix-orcid",
+              "ORCID iD",
+              { className: "abfix-needed-for-new", text: "(optional)" },
+              "Used to match future papers to this author. E.g. 0000-0002-1825-0097.",
+              make("input", {
+                type: "text",
+                id: "fix-orcid",
+                name: "orcid",
+                class: "form-control",
+                inputmode: "text",
+                autocomplete: "off",
+                spellcheck: "false",
+                maxlength: "60",
+              })
+            ),
+            field(
+              "fix-institution",
+              "Institution of highest (anticipated) degree",
+              { className: "abfix-needed-for-new", text: "(optional)" },
+              "The school only, e.g. University of Edinburgh. Used to form the new author page ID, if needed.",
+              make("input", {
+                type: "text",
+                id: "fix-institution",
+                name: "institution",
+                class: "form-control",
+                maxlength: "300",
+                autocomplete: "organization",
+              })
+            ),
+            field(
+              "fix-name",
+              "Preferred name",
+              { className: "abfix-optional", text: "(optional)" },
+              "The name the author page should show, given names first, e.g. Jin Liu.",
+              make("input", {
+                type: "text",
+                id: "fix-name",
+                name: "name",
+                class: "form-control",
+                maxlength: "200",
+                autocomplete: "name",
+              })
+            ),
+            field(
+              "fix-notes",
+              "Notes for the maintainers",
+              { className: "abfix-optional", text: "(optional)" },
+              null,
+              make("textarea", {
+                id: "fix-notes",
+                name: "notes",
+                class: "form-control",
+                rows: "3",
+                maxlength: "2000",
+              })
+            ),
           ]),
+          make("p", { id: "fix-missing", class: "abfix-missing", "aria-live": "polite" }),
+          make("div", { class: "abfix-actions" }, [
+            make("button", {
+              type: "submit",
+              id: "fix-submit",
+              class: "btn btn-primary",
+              disabled: true,
+              text: "Submit",
+            }),
+            make("button", {
+              type: "button",
+              id: "fix-cancel",
+              class: "btn btn-outline-secondary",
+              text: "Cancel",
+            }),
+          ]),
+          make(
+            "div",
+            {
+              id: "fix-result",
+              class: "alert alert-success abfix-outcome",
+              role: "status",
+              tabindex: "-1",
+              hidden: true,
+            },
+            [
+              make("p", { id: "fix-result-text" }),
+              make("p", {}, [
+                make("a", {
+                  id: "fix-result-link",
+                  href: "#",
+                  target: "_blank",
+                  rel: "noopener",
+                  text: "Open GitHub's form",
+                }),
+              ]),
+            ]
+          ),
+          make(
+            "section",
+            {
+              id: "fix-toolong",
+              class: "alert alert-warning abfix-outcome",
+              "aria-labelledby": "fix-toolong-heading",
+              hidden: true,
+            },
+            [
+              make("h3", {
+                id: "fix-toolong-heading",
+                tabindex: "-1",
+                text: "Too long for one link",
+              }),
+              make("p", { id: "fix-toolong-text" }),
+              make("ol", {}, [
+                make("li", { text: "Copy the complete request below." }),
+                make("li", { text: "Open GitHub's form and create the issue." }),
+                make("li", {
+                  text:
+                    "On the new issue, choose \u201cEdit\u201d and replace its whole text with the " +
+                    "copied text; authorbot reads the issue again after every edit.",
+                }),
+              ]),
+              make("label", {
+                for: "fix-toolong-body",
+                class: "form-label",
+                text: "The complete request",
+              }),
+              make("textarea", {
+                id: "fix-toolong-body",
+                class: "form-control",
+                rows: "8",
+                readonly: true,
+              }),
+              make("p", { class: "abfix-actions" }, [
+                make("button", {
+                  type: "button",
+                  id: "fix-copy",
+                  class: "btn btn-outline-secondary",
+                  text: "Copy the text",
+                }),
+                make("span", { id: "fix-copy-status", role: "status" }),
+              ]),
+              make("p", {}, [
+                make("a", {
+                  id: "fix-toolong-link",
+                  class: "btn btn-primary",
+                  href: "#",
+                  target: "_blank",
+                  rel: "noopener",
+                }),
+              ]),
+            ]
+          ),
+          make("p", {
+            class: "abfix-hint",
+            text:
+              "Submit opens a pre-filled issue on GitHub (you need a GitHub account); " +
+              "authorbot answers there.",
+          }),
         ]),
-        make("p", {
-          class: "abfix-hint",
-          text:
-            "Submit opens a pre-filled issue on GitHub (you need a GitHub account); " +
-            "authorbot answers there.",
-        }),
-      ]),
-    ]);
+      ]
+    );
     return panel;
   }
 
@@ -826,7 +999,12 @@
     }
     var kind = radio.getAttribute("data-kind");
     if (kind === "person") {
-      return { kind: kind, id: radio.value, orcid: radio.getAttribute("data-orcid"), problem: null };
+      return {
+        kind: kind,
+        id: radio.value,
+        orcid: radio.getAttribute("data-orcid"),
+        problem: null,
+      };
     }
     if (kind !== "other") {
       return { kind: kind, id: null, orcid: null, problem: null };
@@ -837,7 +1015,8 @@
       problem = "";
     } else if (ref.status === "unverified") {
       problem =
-        ref.id + " is an unverified page: papers can be assigned to a verified author page " +
+        ref.id +
+        " is an unverified page: papers can be assigned to a verified author page " +
         "(an ID like jin-liu-4161) or to a new one.";
     } else if (ref.status === "not-a-page") {
       problem =
@@ -870,14 +1049,17 @@
       return {
         missing: "choose the author the papers belong to",
         message:
-          "This ORCID iD is that of " + settings.pageId + ", the author of this page. " +
+          "This ORCID iD is that of " +
+          settings.pageId +
+          ", the author of this page. " +
           "If the papers are theirs, they need not move; otherwise please check the iD.",
       };
     }
     if (target.kind === "new" && owner) {
       return {
         missing: "choose the existing page of this ORCID iD",
-        message: "This ORCID iD belongs to " + owner + ": choose that page above instead of a new one.",
+        message:
+          "This ORCID iD belongs to " + owner + ": choose that page above instead of a new one.",
       };
     }
     if ((target.kind === "person" || target.kind === "other") && target.id) {
@@ -885,7 +1067,12 @@
         return {
           missing: "correct the ORCID iD or choose another author",
           message:
-            target.id + " has the ORCID iD " + target.orcid + ", not " + orcid.orcid + ". " +
+            target.id +
+            " has the ORCID iD " +
+            target.orcid +
+            ", not " +
+            orcid.orcid +
+            ". " +
             "If the papers are by someone else, choose that person's page or a new page; " +
             "otherwise correct the iD, or leave it empty.",
         };
@@ -894,8 +1081,13 @@
         return {
           missing: "correct the ORCID iD or choose another author",
           message:
-            "This ORCID iD belongs to " + owner + ", not to " + target.id + ": choose " +
-            owner + (owner === settings.pageId ? " (this page)" : "") +
+            "This ORCID iD belongs to " +
+            owner +
+            ", not to " +
+            target.id +
+            ": choose " +
+            owner +
+            (owner === settings.pageId ? " (this page)" : "") +
             " or correct the iD.",
         };
       }
@@ -1171,11 +1363,17 @@
     if (fitted.included === fitted.total) {
       text =
         "Your notes are too long to pass to GitHub in one link. GitHub's form will open " +
-        "with all " + plural(fitted.total, "paper") + " and the notes cut short.";
+        "with all " +
+        plural(fitted.total, "paper") +
+        " and the notes cut short.";
     } else {
       text =
-        "Your selection of " + fitted.total + " papers is too long to pass to GitHub in " +
-        "one link. GitHub's form will open with the first " + fitted.included + ".";
+        "Your selection of " +
+        fitted.total +
+        " papers is too long to pass to GitHub in " +
+        "one link. GitHub's form will open with the first " +
+        fitted.included +
+        ".";
     }
     setText(byId("fix-toolong-text"), text);
     tooLongBody.value = fitted.body;
