@@ -451,3 +451,35 @@ def test_orcid_mismatch_answer_never_asks_for_a_box_our_form_lacks(
     assert "Split/disambiguate" not in mismatch.message
     assert "Assign them to" in mismatch.message
     assert "wei-wang-2396 has the ORCID iD 0000-0002-1568-2396" in mismatch.message
+
+
+# ------------------------------------------------------------ the Hugo drop-in
+
+
+def test_site_install_copies_the_drop_in_and_refuses_other_folders(tmp_path: Path) -> None:
+    """site/install.sh puts the partials and the very script and style of the Flask
+    page into a Hugo site, and says what is wrong when the folder is not one."""
+    import subprocess
+
+    from tests.conftest import REPO
+
+    install = REPO / "site" / "install.sh"
+    usage = subprocess.run(["sh", str(install)], capture_output=True, text=True)
+    assert usage.returncode == 2 and usage.stderr.startswith("usage: site/install.sh HUGO_DIR")
+    wrong = subprocess.run(["sh", str(install), str(tmp_path)], capture_output=True, text=True)
+    assert wrong.returncode == 2
+    assert "has no layouts/ folder" in wrong.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+    (tmp_path / "layouts").mkdir()
+    done = subprocess.run(["sh", str(install), str(tmp_path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert '{{ partial "authorbot/fix-panel.html" . }}' in done.stdout
+    static = REPO / "bot" / "page" / "static"
+    for name in ("fix-assignments.js", "fix-panel.css"):
+        assert (tmp_path / "assets/authorbot" / name).read_bytes() == (static / name).read_bytes()
+    assert (tmp_path / "assets/authorbot/settings.json").read_text("utf-8") == (
+        drop_in_settings_text()
+    )
+    partials = sorted(p.name for p in (tmp_path / "layouts/partials/authorbot").iterdir())
+    assert partials == sorted(p.name for p in (REPO / "site/layouts/partials/authorbot").iterdir())
