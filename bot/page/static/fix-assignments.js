@@ -1106,7 +1106,9 @@
     if (!target.kind) {
       missing.push("choose whom the papers belong to");
     } else if (target.kind === "unknown") {
+      // The fields about the author are hidden then: nothing else to ask for.
       missing.push("choose whom the papers belong to (authorbot needs an author to move them to)");
+      return missing;
     } else if (target.kind === "other" && !target.id) {
       missing.push("give the ID or address of the author page");
     }
