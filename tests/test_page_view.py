@@ -453,6 +453,54 @@ def test_orcid_mismatch_answer_never_asks_for_a_box_our_form_lacks(
     assert "wei-wang-2396 has the ORCID iD 0000-0002-1568-2396" in mismatch.message
 
 
+
+def _plan_our_form(index: DataIndex, fields: dict[str, str]):
+    from bot.engine.api import plan_issue
+
+    body = render_issue_form_body(OUR_FORM_PATH, fields)
+    title = render_issue_title(OUR_FORM_PATH, "alex-chengyu-fang")
+    return plan_issue(index, {"title": title, "body": body, "labels": []})
+
+
+def test_papers_already_on_the_target_answer_in_our_forms_terms(sample_index: DataIndex) -> None:
+    """Our form with the page the papers are on under 'Assign them to' (someone who
+    meant "not this person's"): nothing to change, and the answer says how our form
+    moves papers (their page under 'Assign them to'), not the Anthology form's way
+    (an ORCID iD of whom they belong to, or leaving it out)."""
+    plan = _plan_our_form(
+        sample_index,
+        {
+            "author-page": "https://aclanthology.org/people/alex-chengyu-fang/",
+            "papers": "Y10-1012",
+            "target": "alex-chengyu-fang",
+        },
+    )
+    assert plan.status == "rejected"
+    (nothing,) = [p for p in plan.problems if p.code == "nothing-to-do"]
+    assert "https://aclanthology.org/people/alex-chengyu-fang/ already" in nothing.message
+    assert "'Assign them to'" in nothing.message
+    assert "leave it out" not in nothing.message
+    assert "with the ORCID iD of the person they belong to" not in nothing.message
+
+
+@pytest.mark.parametrize("target", ["", "I do not know", "alex-chengyu-fang/unverified"])
+def test_no_target_answer_names_our_field(sample_index: DataIndex, target: str) -> None:
+    """Our form without a usable 'Assign them to' (empty, prose, an unverified page):
+    needs-info, and the one problem says which field to fill and with what."""
+    plan = _plan_our_form(
+        sample_index,
+        {
+            "author-page": "https://aclanthology.org/people/alex-chengyu-fang/",
+            "papers": "Y10-1012",
+            "target": target,
+        },
+    )
+    assert plan.status == "needs-info"
+    (missing,) = [p for p in plan.problems if p.code == "target-missing"]
+    assert "'Assign them to'" in missing.message
+    assert "jin-liu-4161" in missing.message and "new" in missing.message
+
+
 # ------------------------------------------------------------ the Hugo drop-in
 
 
