@@ -10,8 +10,12 @@ the error, fix it, press Submit. GitHub is never reached: the new-issue URL is
 caught on its way out, rendered into an issue body the way GitHub renders our form,
 parsed, and planned by the engine against the same data, which must be ready.
 
+The sites are built from the people.yaml sample (with a few test papers added); the
+people.json sample gets both sites too, and a request of each target kind from them.
+
 Set AUTHORBOT_PAGE_SCREENSHOT=docs/page.png and AUTHORBOT_HUGO_SCREENSHOT=
-docs/hugo-panel.png to (re)write the docs' screenshots.
+docs/hugo-panel.png to (re)write the docs' screenshots (with a CJK font installed,
+e.g. Debian's fonts-wqy-microhei, or the sample's Chinese titles show as boxes).
 """
 
 from __future__ import annotations
@@ -37,9 +41,9 @@ from bot.engine.parse import OUR_FORM_PATH, parse_issue, render_issue_form_body,
 from bot.engine.parse.links import page_id_from_url
 from bot.engine.plan import Plan
 from bot.engine.request import FixRequest, NameValue, Target
-from bot.page.form import IssueFormConfig, plain_issue_url
+from bot.page.form import IssueFormConfig, page_settings, plain_issue_url
 from bot.page.view import build_page_view
-from tests.conftest import REPO, SAMPLE_ROOT
+from tests.conftest import REPO, SAMPLE_JSON_ROOT, SAMPLE_ROOT
 from tests.hugo_site import BOOTSTRAP_CSS, HUGO, StaticSite, build_hugo_site
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -487,7 +491,7 @@ def test_existing_namesake_with_a_year_ticked_round_trips(
     assert_ready(plan_of(query, data_index), papers, "wei-wang-2396")
 
 
-def test_another_existing_page_named_by_its_address_round_trips(
+def test_another_existing_page_named_by_its_id_or_address_round_trips(
     session: Session, data_index: DataIndex
 ) -> None:
     page = session.open("yang-liu/unverified")
@@ -542,6 +546,12 @@ def test_another_existing_page_named_by_its_address_round_trips(
     )
     assert submit.is_disabled()
     orcid_field(page).fill("")
+    # The bare ID, as the person may copy it from the other page's address, goes too.
+    where.fill(" yang-liu-umich ")
+    assert message.inner_text() == (
+        "The papers go to yang-liu-umich (authorbot checks that this author page exists)."
+    )
+    assert submit.is_enabled()
 
     query = query_of(session.submit_and_catch())
     assert (query["papers"], query["target"]) == ("2024.ccl-1.3", "yang-liu-umich")
@@ -1100,6 +1110,94 @@ def test_screenshot(
         assert shot.errors == []
     finally:
         shot.close()
+
+
+# ------------------------------------------------------ the people.json era
+
+
+@pytest.fixture(scope="module")
+def json_index() -> DataIndex:
+    """The bundled sample in the people.json era (the same people as the YAML one)."""
+    return DataIndex.load(SAMPLE_JSON_ROOT)
+
+
+@pytest.fixture(scope="module")
+def json_flask_base() -> Iterator[str]:
+    """authorbot's own author pages on the people.json sample."""
+    from werkzeug.serving import make_server
+
+    from webhooks.pages import create_page_app
+
+    server = make_server("127.0.0.1", 0, create_page_app(SAMPLE_JSON_ROOT), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def json_hugo_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The Hugo site with the drop-in, its data exported from the people.json sample."""
+    if not HUGO.exists() or not BOOTSTRAP_CSS.exists():
+        pytest.skip(f"{HUGO} or {BOOTSTRAP_CSS} is missing (.ci/run installs both)")
+    site = StaticSite(build_hugo_site(SAMPLE_JSON_ROOT, tmp_path_factory.mktemp("hugo-json")))
+    yield site.base
+    site.close()
+
+
+@pytest.fixture(params=["flask", "hugo"])
+def json_site(request: pytest.FixtureRequest) -> str:
+    """One of the two sites built on the people.json sample."""
+    return request.getfixturevalue(f"json_{request.param}_base")
+
+
+# One request per target kind: the page, the paper ticked, how the target is chosen
+# (a namesake's ID, "other:<typed>", or "new"), and the person the papers go to.
+JSON_ERA_REQUESTS = {
+    "new page": ("yang-liu/unverified", "2024.ccl-1.96", "new", None),
+    "namesake": ("wei-wang/unverified", "2024.ccl-1.42", "wei-wang-2396", "wei-wang-2396"),
+    "another page by ID": (
+        "yang-liu/unverified",
+        "2024.ccl-1.3",
+        "other:yang-liu-umich",
+        "yang-liu-umich",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(JSON_ERA_REQUESTS))
+def test_people_json_era_pages_file_what_plans_ready(
+    browser: Any, json_site: str, json_index: DataIndex, sample_index: DataIndex, kind: str
+) -> None:
+    """On pages built from the people.json sample, both sites show what the YAML
+    sample's page would (the same settings), and the issue filed for each target kind
+    plans ready against the people.json data."""
+    page_id, paper, choice, target = JSON_ERA_REQUESTS[kind]
+    made = Session(browser, json_site, viewport={"width": 1280, "height": 900})
+    try:
+        page = made.open(page_id)
+        view = build_page_view(sample_index, page_id)
+        assert view is not None
+        yaml_era = page_settings(IssueFormConfig(), view, "/people/__ID__/")
+        shown = settings_of(page)
+        assert {key: shown.get(key) for key in yaml_era} == yaml_era
+        page.locator(f'input.paper-check[value="{paper}"]').check()
+        if choice == "new":
+            page.get_by_label("A new author page").check()
+            orcid_field(page).fill("0000-0003-1415-9269")
+            page.get_by_label(re.compile(r"^Institution of highest")).fill("Tsinghua University")
+        elif choice.startswith("other:"):
+            page.get_by_role("radio", name=re.compile(r"^Another existing author page")).check()
+            page.get_by_label("ID or address of the author page").fill(choice[len("other:") :])
+        else:
+            page.get_by_role("radio", name=re.compile(choice)).check()
+        query = query_of(made.submit_and_catch())
+        plan = plan_of(query, json_index)
+        assert_ready(plan, [paper], target)
+        assert plan.people_file is not None
+        assert plan.people_file.path == "data/json/people.json"
+        assert made.errors == []
+    finally:
+        made.close()
 
 
 # ------------------------------------------------ both sites, the same script
