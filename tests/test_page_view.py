@@ -12,6 +12,7 @@ import pytest
 
 from bot.anthology.index import DataIndex
 from bot.engine.parse import OUR_FORM_PATH, parse_issue, render_issue_form_body, render_issue_title
+from bot.engine.plan import Plan
 from bot.engine.request import Target
 from bot.page.form import (
     DROP_IN_SETTINGS,
@@ -453,8 +454,7 @@ def test_orcid_mismatch_answer_never_asks_for_a_box_our_form_lacks(
     assert "wei-wang-2396 has the ORCID iD 0000-0002-1568-2396" in mismatch.message
 
 
-
-def _plan_our_form(index: DataIndex, fields: dict[str, str]):
+def _plan_our_form(index: DataIndex, fields: dict[str, str]) -> Plan:
     from bot.engine.api import plan_issue
 
     body = render_issue_form_body(OUR_FORM_PATH, fields)
@@ -499,6 +499,29 @@ def test_no_target_answer_names_our_field(sample_index: DataIndex, target: str) 
     (missing,) = [p for p in plan.problems if p.code == "target-missing"]
     assert "'Assign them to'" in missing.message
     assert "jin-liu-4161" in missing.message and "new" in missing.message
+
+
+@pytest.mark.parametrize("page", ["alex-chengyu-fang", "asif-ekbal"])  # without, with an iD
+@pytest.mark.parametrize("kinds", [set(), {"split"}, {"verify"}])
+def test_not_this_persons_unknown_whose_is_never_planned_ready(
+    sample_index: DataIndex, page: str, kinds: set[str]
+) -> None:
+    """The panel's "not this person's, and I do not know whose" files nothing: it links
+    the Anthology's own author-page form, which authorbot reads too. Filed there with
+    no one to move the papers to, the request must not come out ready."""
+    from bot.engine.api import plan_issue
+    from tests.issues import anthology_issue
+
+    paper = {"alex-chengyu-fang": "Y10-1012", "asif-ekbal": "Y10-1015"}[page]
+    issue = anthology_issue(
+        [page],
+        kinds,
+        info=f"This paper is not by the person of this page, and I do not know whose it is:\n"
+        f"https://aclanthology.org/{paper}/",
+    )
+    plan = plan_issue(sample_index, issue)
+    assert plan.status in ("needs-info", "rejected")
+    assert plan.files == {}
 
 
 # ------------------------------------------------------------ the Hugo drop-in
