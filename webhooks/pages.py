@@ -32,8 +32,8 @@ from bot.page.form import (
     DEFAULT_REPO,
     DEFAULT_URL_LIMIT,
     IssueFormConfig,
+    page_settings,
     plain_issue_url,
-    script_settings,
 )
 from bot.page.search import MAX_HITS, example_pages, search_pages
 from bot.page.view import build_page_view
@@ -49,6 +49,12 @@ IndexProvider = Callable[[], DataIndex]
 CONFIG_REPO = "AUTHORBOT_ISSUE_REPO"
 CONFIG_GITHUB_URL = "AUTHORBOT_ISSUE_GITHUB_URL"
 CONFIG_URL_LIMIT = "AUTHORBOT_ISSUE_URL_LIMIT"
+
+# The element that is one paper in the page's list (the script finds it on its own
+# too; naming it is sturdier).
+PAPER_ENTRY = "li.paper"
+# The placeholder the script replaces with a person ID to link to their page.
+ID_PLACEHOLDER = "__ID__"
 
 # Everything the page uses comes from this server: no CDN, no web font. The policy
 # makes a stray external resource fail loudly in the browser tests.
@@ -158,10 +164,12 @@ def pages_blueprint(
         view = build_page_view(index_provider(), page_id)
         if view is None:
             return render_not_found(page_id)
+        settings = page_settings(config, view, _page_href(ID_PLACEHOLDER))
+        settings["entrySelector"] = PAPER_ENTRY
         html = render_template(
             "authorpage_person.html",
             view=view,
-            settings=script_settings(config, page_id),
+            settings=settings,
             plain_issue_url=plain_issue_url(config, page_id),
             page_href=_page_href,
             static_endpoint=f"{BLUEPRINT_NAME}.static",

@@ -257,9 +257,7 @@ def _plan_change(
                 problem(
                     "nothing-to-do",
                     f"Nothing to change: the papers are on {page_url(target.id)} already. "
-                    "If other papers on that page are not yours, please list those papers "
-                    "instead, with the ORCID iD of the person they belong to (or leave it "
-                    "out and say so, and a maintainer will sort them out).",
+                    + _list_the_others(request),
                 )
             )
             return
@@ -372,6 +370,23 @@ def _say_what_stays(index: DataIndex, request: FixRequest, d: Decision, plan: Pl
                     f"{'stays' if len(left) == 1 else 'stay'} there.",
                 )
             )
+
+
+def _list_the_others(request: FixRequest) -> str:
+    """How to move the papers that are not the page's person's, in the terms of the
+    form used: ours names where they go; the Anthology's forms take the ORCID iD of
+    the person they belong to."""
+    if request.form == "authorbot":
+        return (
+            "To move papers off that page, list them under 'Papers' and put the ID of the "
+            "author page they belong on (or new, for a new page) under 'Assign them to'. If "
+            "you do not know whose they are, say so in a comment: a maintainer takes over."
+        )
+    return (
+        "If other papers on that page are not yours, please list those papers "
+        "instead, with the ORCID iD of the person they belong to (or leave it "
+        "out and say so, and a maintainer will sort them out)."
+    )
 
 
 def _occurrences_to_move(
@@ -565,8 +580,15 @@ def _target_entry(
             return None
         return PersonEntry(pid, tuple(names), request.orcid, request.degree)
     if d.target is None:
+        # Our form names the target in a field of its own: say which and with what.
+        where = (
+            " Please give under 'Assign them to' the ID of the author page they belong on "
+            "(e.g. jin-liu-4161), or new for a new page."
+            if request.form == "authorbot"
+            else ""
+        )
         plan.problems.append(
-            problem("target-missing", "It is not clear which author page the papers go to.")
+            problem("target-missing", f"It is not clear which author page the papers go to.{where}")
         )
         return None
     entry = index.people[d.target]
@@ -574,12 +596,20 @@ def _target_entry(
         if entry.orcid is None:
             entry = replace(entry, orcid=request.orcid)
         elif entry.orcid != request.orcid:
+            # Tell the person what to change in the form they used: ours has no
+            # kind boxes, only the field naming where the papers go.
+            if request.form == "authorbot":
+                remedy = (
+                    "put that person's author page ID (or new, for a new page) under "
+                    "'Assign them to' and give their ORCID iD; otherwise correct the iD."
+                )
+            else:
+                remedy = "tick 'Split/disambiguate' and give that person's ORCID iD."
             plan.problems.append(
                 problem(
                     "orcid-mismatch",
                     f"{d.target} has the ORCID iD {entry.orcid}, not {request.orcid}. If the "
-                    "papers belong to someone else, please tick 'Split/disambiguate' and give "
-                    "that person's ORCID iD.",
+                    f"papers belong to someone else, please {remedy}",
                 )
             )
             return None

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from bot.anthology.ids import item_url, page_url, pdf_url
 from bot.anthology.index import DataIndex
 from bot.anthology.names import Name
+from bot.anthology.people import PersonEntry
 from bot.anthology.resolve import is_unverified_page, page_slug
-from bot.anthology.xmlscan import Occurrence
+from bot.anthology.xmlscan import Item, Occurrence
 
 UNKNOWN_YEAR = "Year unknown"
 
@@ -77,7 +78,8 @@ class YearGroup:
 
 @dataclass(frozen=True)
 class TargetOption:
-    """A verified person the selected papers could be assigned to.
+    """A verified person the selected papers could be assigned to, with what tells
+    them apart from their namesakes.
 
     Attributes:
         id: the person ID (what the form's `Assign them to` field takes).
@@ -86,6 +88,12 @@ class TargetOption:
         degree: the institution of the highest degree, if known.
         orcid: the ORCID iD, if known.
         paper_count: how many items are on the person's page now.
+        comment: the entry's comment (often an institution), if any.
+        first_year, last_year: the years of their earliest and latest items (None
+            when no item has a year).
+        latest_title: the title of their latest item, if any.
+        swapped: True when offered because the name matches in the other order
+            ("Zheng Wang" on the page of "Wang Zheng").
     """
 
     id: str
@@ -94,6 +102,16 @@ class TargetOption:
     degree: str | None
     orcid: str | None
     paper_count: int
+    comment: str | None = None
+    first_year: str | None = None
+    last_year: str | None = None
+    latest_title: str | None = None
+    swapped: bool = False
+
+    @property
+    def about(self) -> str:
+        """The degree institution and the comment, as one line ("" when neither)."""
+        return " \u00b7 ".join(part for part in (self.degree, self.comment) if part)
 
 
 @dataclass(frozen=True)
@@ -152,7 +170,7 @@ def _row(index: DataIndex, occ: Occurrence, page_id: str) -> PaperRow | None:
     )
     volume = index.item(item.volume) if item.kind != "volume" else None
     volume_title = index.title(volume) if volume is not None else None
-    title = index.title(item) or (volume_title if item.kind == "frontmatter" else "") or item.id
+    title = item_title(index, item)
     return PaperRow(
         id=item.id,
         kind=item.kind,
@@ -178,8 +196,47 @@ def group_by_year(rows: Iterable[PaperRow]) -> tuple[YearGroup, ...]:
     )
 
 
-def _distinct_items(occurrences: Iterable[Occurrence]) -> int:
-    return len({o.item for o in occurrences})
+def item_title(index: DataIndex, item: Item) -> str:
+    """The title a row shows: the item's own, a front matter's volume title, or the ID."""
+    title = index.title(item)
+    if not title and item.kind == "frontmatter":
+        volume = index.item(item.volume)
+        title = index.title(volume) if volume is not None else ""
+    return title or item.id
+
+
+def _target_option(index: DataIndex, entry: PersonEntry, swapped: bool) -> TargetOption:
+    """A namesake with the facts that tell them apart: their years, their latest item
+    (the first row of their page), their comment and degree."""
+    items = [
+        item
+        for item_id in {o.item for o in index.page_occurrences(entry.id)}
+        if (item := index.item(item_id)) is not None
+    ]
+    years = sorted(int(item.year) for item in items if item.year and item.year.isdigit())
+    newest = min(
+        items,
+        key=lambda item: (_year_key(item.year or UNKNOWN_YEAR), natural_key(item.id)),
+        default=None,
+    )
+    return TargetOption(
+        id=entry.id,
+        name=entry.names[0].full,
+        other_names=tuple(n.full for n in entry.names[1:]),
+        degree=entry.degree,
+        orcid=entry.orcid,
+        paper_count=len(items),
+        comment=entry.comment,
+        first_year=str(years[0]) if years else None,
+        last_year=str(years[-1]) if years else None,
+        latest_title=item_title(index, newest) if newest is not None else None,
+        swapped=swapped,
+    )
+
+
+def _swapped(name: Name) -> Name | None:
+    """The name with given and family name in the other order, if it has both."""
+    return Name(name.last, name.first) if name.first else None
 
 
 def similar_people(
@@ -189,7 +246,9 @@ def similar_people(
 
     They are the people having a name with the same slug as one of `names`, the
     people whose ID begins with such a slug and a hyphen (`yang-liu-ict` for
-    `yang-liu`), and the people a verified page lists as `similar`; never the page
+    `yang-liu`), the people a verified page lists as `similar`, and the people
+    having one of `names` in the other order ("Zheng Wang" for "Wang Zheng", as
+    family names come first in some languages and last in others); never the page
     itself.
 
     Parameters:
@@ -200,6 +259,7 @@ def similar_people(
     Returns:
         The options, ordered by ID.
     """
+    names = list(names)
     slugs = {name.slug for name in names}
     if is_unverified_page(page_id):
         slugs.add(page_slug(page_id))
@@ -212,22 +272,19 @@ def similar_people(
     own = index.entry(page_id)
     if own is not None:
         ids.update(own.similar)
+    swapped_ids: set[str] = set()
+    for name in names:
+        other_order = _swapped(name)
+        if other_order is not None and other_order.slug not in slugs:
+            swapped_ids.update(index.ids_for_slug(other_order.slug))
+    swapped_ids -= ids
+    ids |= swapped_ids
     ids.discard(page_id)
     options: list[TargetOption] = []
     for pid in sorted(ids):
         entry = index.entry(pid)
-        if entry is None:
-            continue
-        options.append(
-            TargetOption(
-                id=pid,
-                name=entry.names[0].full,
-                other_names=tuple(n.full for n in entry.names[1:]),
-                degree=entry.degree,
-                orcid=entry.orcid,
-                paper_count=_distinct_items(index.page_occurrences(pid)),
-            )
-        )
+        if entry is not None:
+            options.append(_target_option(index, entry, pid in swapped_ids))
     return tuple(options)
 
 
