@@ -4,7 +4,8 @@ The variables and their defaults are listed in docs/BOT.md ("Deploy"): the webho
 secret, GitHub App or token credentials, the API base URL, the clone URL template, the
 state folder (inbox, clones, ORCID cache), the bot's login, the repositories it works
 on, the ORCID API URL, and worker tuning (lease, attempts, backoff, poll interval,
-request spacing, GitHub timeout, log level).
+request spacing, GitHub timeout, log level), and the public address previews are
+linked under.
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ class Settings:
     # refused. Empty: any (tests that build Settings by hand); the environment's
     # default is the Anthology's data repository.
     repositories: tuple[str, ...] = ()
+    # authorbot's public address (`https://authorbot.example.org`): the pull requests
+    # and status comments link previews under it. None: no preview links.
+    public_url: str | None = None
+    # How many commits' preview pages each web process keeps loaded.
+    preview_cache: int = 2
 
     def serves(self, repository: str | None) -> bool:
         """True when the bot works on `repository` (names compare case-insensitively)."""
@@ -55,6 +61,11 @@ class Settings:
     def inbox_path(self) -> Path:
         """The SQLite inbox."""
         return self.state_dir / "inbox.sqlite3"
+
+    @property
+    def preview_dir(self) -> Path:
+        """The preview records and the unpacked commits (`bot/github/previewstore.py`)."""
+        return self.state_dir / "previews"
 
     def clone_path(self, repository: str) -> Path:
         """Where the persistent clone of `owner/name` lives."""
@@ -101,6 +112,8 @@ class Settings:
             else None,
             issue_repo=env.get("AUTHORBOT_ISSUE_REPO", "acl-org/acl-anthology"),
             repositories=_repositories(env.get("AUTHORBOT_REPOSITORIES", "acl-org/acl-anthology")),
+            public_url=(env.get("AUTHORBOT_PUBLIC_URL") or "").rstrip("/") or None,
+            preview_cache=int(env.get("AUTHORBOT_PREVIEW_CACHE", 2)),
         )
 
 
