@@ -344,9 +344,10 @@ def test_a_deleted_branch_is_put_back_to_reopen_the_pull_request(deployment):
     deployment.wait_idle()
     [pull] = deployment.github.pulls()
     assert pull["state"] == "open"
-    assert git(deployment.bare, "rev-parse", f"{BRANCH}^").strip() == git(
-        deployment.bare, "rev-parse", "main"
-    ).strip()
+    assert (
+        git(deployment.bare, "rev-parse", f"{BRANCH}^").strip()
+        == git(deployment.bare, "rev-parse", "main").strip()
+    )
 
 
 def test_commands_on_a_closed_issue_are_answered(deployment):
