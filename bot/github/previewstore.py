@@ -129,14 +129,20 @@ class PreviewStore:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
             )
-            assert proc.stdout is not None
-            with tarfile.open(fileobj=proc.stdout, mode="r|") as archive:
-                archive.extractall(tmp, filter="data")
-            err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-            if proc.wait() != 0:
+            assert proc.stdout is not None and proc.stderr is not None
+            problem: Exception | None = None
+            try:
+                with tarfile.open(fileobj=proc.stdout, mode="r|") as archive:
+                    archive.extractall(tmp, filter="data")
+            except tarfile.TarError as exc:
+                problem = exc
+            err = proc.stderr.read().decode("utf-8", "replace")
+            if proc.wait() != 0:  # git's reason first: it is the better one
                 raise PreviewError(f"cannot read commit {head.commit[:12]}: {err.strip()[-300:]}")
+            if problem is not None:
+                raise PreviewError(f"cannot unpack commit {head.commit[:12]}: {problem}")
             os.rename(tmp, target)
-        except (OSError, tarfile.TarError) as exc:
+        except OSError as exc:
             raise PreviewError(f"cannot unpack commit {head.commit[:12]}: {exc}") from exc
         finally:
             if tmp.exists():

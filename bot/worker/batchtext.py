@@ -72,7 +72,7 @@ def _kind_words(plan: Mapping[str, Any]) -> str:
     return " and ".join(kinds) or "correction"
 
 
-def member_commit_message(plan: Mapping[str, Any], number: int) -> str:
+def member_commit_message(plan: dict[str, Any], number: int) -> str:
     """One member's commit: `Process verification for <id> (closes #N)` and the check."""
     target = (plan.get("target") or {}).get("id") or "?"
     return (

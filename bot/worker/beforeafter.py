@@ -51,16 +51,3 @@ def before_after_table(
     if branch and not public_url:
         lines += ["", "_Previews are off: the bot has no public address (`AUTHORBOT_PUBLIC_URL`)._"]
     return "\n".join(lines)
-
-
-def merge_counts(
-    parts: list[Mapping[str, tuple[int, int]]],
-) -> dict[str, tuple[int, int]]:
-    """Several members' counts as one table for a batch: the first `before` seen (the
-    default branch) and the last `after` (the branch head), page by page."""
-    out: dict[str, tuple[int, int]] = {}
-    for part in parts:
-        for page_id, (before, after) in part.items():
-            first = out.get(page_id, (before, after))[0]
-            out[page_id] = (first, after)
-    return out
