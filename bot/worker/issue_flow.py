@@ -252,6 +252,8 @@ def _bring_in_line(
             pull, branch, in_batch = find_batch(ctx), state.batch, True
         elif state.pr:
             pull, branch = ctx.repo.find_open_pull(own_branch), own_branch
+        if pull is not None and verdict.status == "ready":
+            counts = ctx.workspace.measure(planned)
     elif state.batch is not None:  # approval withdrawn, cancelled or waiting
         left = sync_batch(ctx, default_branch, base, candidate, want=False)
         if left.was_member:

@@ -84,7 +84,11 @@ def handle_pull_commands(
         False when the pull request is not the bot's (the caller answers as for any
         other), True when the commands were handled here.
     """
-    pull = ctx.repo.get_pull(pull_number)
+    try:
+        pull = ctx.repo.get_pull(pull_number)
+    except PermanentError as exc:  # gone, or never was: nothing to answer on
+        log.warning("cannot read pull request #%s: %s", pull_number, exc)
+        return True
     mine = bot_issues_of(ctx, pull)
     if mine is None:
         return False

@@ -101,6 +101,21 @@ class Workspace:
         self.clone.reset_to(base)
         self._index.refresh()
 
+    def measure(self, planned: PlannedIssue) -> dict[str, tuple[int, int]]:
+        """Each affected page's paper count before and after the plan, without keeping
+        the change (for a status comment that only shows what is there)."""
+        from bot.engine.api import apply_plan
+        from bot.engine.counts import affected_pages
+
+        pages = affected_pages(planned.json)
+        before = self.counts(pages)
+        try:
+            apply_plan(self._index, planned.plan)
+            after = self.counts(pages)
+        finally:
+            self.restore(planned.base)
+        return {p: (before[p], after[p]) for p in pages}
+
     def publish(self, planned: PlannedIssue, branch: str, message: str) -> Published:
         """Apply the plan on its base, commit, push `branch`; then reset the clone.
 
