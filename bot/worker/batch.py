@@ -32,6 +32,7 @@ from bot.worker.batchtext import (
     MemberView,
     batch_body,
     batch_title,
+    closes_lines,
     member_commit_message,
     read_record,
 )
@@ -147,6 +148,8 @@ def sync_batch(
     """
     pull = find_batch(ctx)
     record = read_record(pull.get("body") if pull else None)
+    if pull is not None and record is None:  # someone rewrote the body: its closes lines
+        record = BatchRecord("", tuple(closes_lines(pull.get("body") or "")))
     members = list(record.members) if record else []
     result = BatchResult()
     if candidate is not None:

@@ -55,6 +55,14 @@ def read_record(body: str | None) -> BatchRecord | None:
         return None
 
 
+def closes_lines(body: str) -> list[int]:
+    """The issues a body's `closes #N` lines name, in order (each once)."""
+    seen: dict[int, None] = {}
+    for m in re.finditer(r"^closes #(\d+)\s*$", body, re.MULTILINE | re.IGNORECASE):
+        seen.setdefault(int(m.group(1)), None)
+    return list(seen)
+
+
 @dataclass(frozen=True)
 class MemberView:
     """One member as the pull request shows it: the issue, its plan (made on top of the

@@ -2,6 +2,7 @@
 
 issues opened / edited / reopened   plan again, update the status comment (and the
                                     pull request, when approved)
+issues closed                       its change leaves the batch
 issues labeled <approval label>     a maintainer approves
 issues unlabeled <approval label>   a maintainer withdraws the approval
 issue_comment created               commands (`@authorbot approve`, ...), on issues
@@ -37,6 +38,12 @@ router = Router()
 @router.register("issues", "opened", "edited", "reopened")
 def on_issue_changed(ctx: JobContext, payload: dict[str, Any]) -> None:
     """The request was filed or changed: plan it and say what will happen."""
+    process_issue(ctx, payload["issue"]["number"])
+
+
+@router.register("issues", "closed")
+def on_issue_closed(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """A closed issue's change leaves the batch (nothing else happens on it)."""
     process_issue(ctx, payload["issue"]["number"])
 
 

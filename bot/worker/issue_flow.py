@@ -130,6 +130,10 @@ def process_issue(
             notices.append(notice)
         if issue.get("state") == "closed":
             log.info("the issue is closed; stopped")
+            if stored.batch is not None:  # closed by hand: its change leaves the batch
+                default_branch = ctx.repo.default_branch()
+                base = ctx.workspace.checkout(default_branch)
+                sync_batch(ctx, default_branch, base, Candidate(number, issue, state), want=False)
             return Outcome("closed", state=state)
         if ctx.config_problems:
             body = render_config_error(ctx.config_problems, CONFIG_PATH)

@@ -115,3 +115,10 @@ def test_page_counts_count_items_not_occurrences(sample_index):
         "wei-wang/unverified": 5,
         unverified: 4,
     }
+
+
+def test_closes_lines_are_read_in_order_once():
+    from bot.worker.batchtext import closes_lines
+
+    body = "Notes.\ncloses #4\nCloses #2\ncloses #4\nnot closes #9\ncloses #x\n"
+    assert closes_lines(body) == [4, 2]

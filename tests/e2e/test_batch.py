@@ -408,3 +408,21 @@ def test_previews_are_served_from_the_branch_commit_and_read_only(make_deploymen
         ["git", "status", "--porcelain"], cwd=clone, capture_output=True, text=True, check=True
     ).stdout
     assert porcelain == ""
+
+
+def test_a_member_closed_by_hand_leaves_the_batch(make_deployment, clock):
+    dep, reqs = start(make_deployment, clock, 2)
+    a, b = [file_issue(dep, r) for r in reqs]
+    dep.wait_idle()
+    approve(dep, a)
+    approve(dep, b)
+    dep.wait_idle()
+    [pull] = open_batches(dep)
+    # Someone rewrites the body (the hidden record is gone): its closes lines still say.
+    dep.github.state.pulls[pull["number"]]["body"] = f"Our notes.\n\ncloses #{a}\ncloses #{b}"
+    dep.github.edit_issue(a, MAINTAINER, state="closed")
+    dep.wait_idle()
+    [pull] = open_batches(dep)
+    assert commit_issues(dep, pull["number"]) == [b]
+    assert closes_lines(pull["body"]) == [b] and batch_record(pull["body"]) == [b]
+    assert failed_deliveries(dep) == 0
