@@ -57,19 +57,31 @@ class Workspace:
         return (self.clone.path / self.data_root).resolve()
 
     def checkout(self, default_branch: str) -> str:
-        """Fetch and check out the default branch; load or refresh the index.
+        """Fetch and check out the default branch; load or refresh the index, and check
+        that the data is whole (bot/anthology/integrity.py).
 
         Returns:
             The commit the data now reflects.
+
+        Raises:
+            One of `bot.anthology.integrity.DATA_ERRORS`: the data cannot be worked on.
         """
         from bot.anthology.index import DataIndex
+        from bot.anthology.integrity import DataIntegrityError, require_integrity
 
         head = self.clone.sync(default_branch)
-        if self._index is None or self._index_root != self.root:
-            self._index = DataIndex.load(self.root)
-            self._index_root = self.root
-        else:
-            self._index.refresh()
+        try:
+            if self._index is None or self._index_root != self.root:
+                self._index = DataIndex.load(self.root)
+                self._index_root = self.root
+            else:
+                self._index.refresh()
+            require_integrity(self._index)  # raises DataIntegrityError
+        except DataIntegrityError:
+            raise  # the index is right about the files: keep it
+        except Exception:
+            self._index = None  # it may be half refreshed: read everything next time
+            raise
         return head
 
     def plan(self, issue: dict[str, Any], base: str, new_id: str | None) -> PlannedIssue:

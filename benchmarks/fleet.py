@@ -4,7 +4,7 @@ process as their backend.
 
 Used by the load and fault benchmarks (`benchmarks/load_bench.py`,
 `benchmarks/fault_bench.py`) and their short pytest versions. Unlike
-`harness.LocalDeployment` (threads in one process), every part here is a real process
+`bot.standins.harness.LocalDeployment` (threads in one process), every part here is a real process
 that can be killed with SIGKILL and started again over the same state folder. Each is
 started in its own session, so a kill takes its children (gunicorn's workers, a git
 command a job is running) with it.
@@ -30,7 +30,7 @@ from bot.standins.github import FakeGitHub
 from bot.standins.harness import BOT_LOGIN, BOT_TOKEN, REPOSITORY, SECRET, wait_until
 from bot.standins.orcid import FakeOrcid, FakeRecord
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
