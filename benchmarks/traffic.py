@@ -30,6 +30,9 @@ STRANGER = "stranger-sam"
 AUTHOR = "author-ana"
 ROLES = {MAINTAINER: "maintain", "triager-tom": "triage"}
 
+# The configuration of the runs in batch mode: verifications go in one batch pull request.
+BATCH_CONFIG = (".github/authorbot.yml", "pull_requests: {verify: batch}\n")
+
 # Events GitHub sends that the endpoint acknowledges with 204 and never stores.
 IGNORED_EVENTS = ("star", "watch", "push", "check_suite", "workflow_run", "fork")
 

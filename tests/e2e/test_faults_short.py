@@ -19,3 +19,16 @@ def test_kills_and_faults_leave_every_job_done_once(tmp_path):
     assert figures["duplicate status comments"] == figures["duplicate PRs"] == 0
     opened, expected = figures["pull requests open / expected"]
     assert opened == expected
+
+
+def test_kills_and_faults_in_batch_mode_leave_one_consistent_batch(tmp_path):
+    figures = run_faults(
+        tmp_path, jobs=20, kills=5, seed=3, fault_rate=0.04, drain_timeout=180, batch=True
+    )
+    assert figures["violations"] == []
+    assert figures["exactly-once violations"] == 0
+    assert figures["duplicate status comments"] == figures["duplicate PRs"] == 0
+    opened, expected = figures["pull requests open / expected"]
+    assert opened == expected
+    in_batch, expected_commits = figures["commits in the batch / expected"]
+    assert in_batch == expected_commits

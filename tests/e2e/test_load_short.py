@@ -16,3 +16,15 @@ def test_a_short_load_is_worked_exactly_once(tmp_path):
     assert inbox["re-run"] == 0
     assert figures["duplicate status comments"] == figures["duplicate PRs"] == 0
     assert figures["pull requests"] == figures["approved issues"] > 0
+
+
+def test_a_short_load_in_batch_mode_makes_one_consistent_batch(tmp_path):
+    figures = run_load(
+        tmp_path, deliveries=100, concurrency=8, issues=8, drain_timeout=180, batch=True
+    )
+    assert figures["violations"] == []
+    inbox = figures["inbox"]
+    assert inbox["stored"] == inbox["done"] == inbox["done lines"]
+    assert figures["duplicate status comments"] == figures["duplicate PRs"] == 0
+    assert figures["pull requests"] == 1
+    assert figures["commits in the batch pull request"] == figures["approved issues"] > 0
