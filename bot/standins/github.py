@@ -655,15 +655,26 @@ class FakeGitHub(JsonServer):
             return sum(1 for m, p, _ in self.requests if m == method and pattern.fullmatch(p))
 
     # ------------------------------------------------------------------ plumbing
-    def _fresh(self, pull: dict[str, Any]) -> dict[str, Any]:
+    def _fresh(
+        self, pull: dict[str, Any], heads: dict[str, str] | None = None, count: bool = True
+    ) -> dict[str, Any]:
         """An open pull request's head follows its branch (as on GitHub); a closed one
-        keeps the head it had when it was closed. Hold the lock."""
+        keeps the head it had when it was closed. `heads` (branch -> sha, read once for
+        a list) saves a git call per pull request; `count` fills `commits`, which only
+        the single pull request's answer has. Hold the lock."""
         if pull["state"] == "open" and "sha" in pull["head"]:
-            sha = self._branch_sha(pull["head"]["ref"])
+            ref = pull["head"]["ref"]
+            sha = heads.get(ref) if heads is not None else self._branch_sha(ref)
             if sha:
                 pull["head"]["sha"] = sha
-                pull["commits"] = len(self._commit_ids(pull["base"]["ref"], sha))
+                if count:
+                    pull["commits"] = len(self._commit_ids(pull["base"]["ref"], sha))
         return pull
+
+    def _branch_heads(self) -> dict[str, str]:
+        """Every branch of the bare repository -> its head, in one git call."""
+        out = self._git("for-each-ref", "--format=%(refname:lstrip=2) %(objectname)", "refs/heads")
+        return dict(line.split(" ", 1) for line in out.stdout.decode().splitlines() if line)
 
     def _set_pull_state(self, pull: dict[str, Any], state: str) -> None:
         """Open or close a pull request and its issue. Hold the lock."""
@@ -1104,8 +1115,9 @@ class FakeGitHub(JsonServer):
             state = req.arg("state", "open")
             head = req.arg("head")
             with self.lock:
+                heads = self._branch_heads()
                 found = [
-                    dict(self._fresh(p))
+                    dict(self._fresh(p, heads, count=False))
                     for p in sorted(self.state.pulls.values(), key=lambda p: -p["number"])
                     if (state == "all" or p["state"] == state)
                     and (head is None or p["head"]["label"] == head)

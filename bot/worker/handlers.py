@@ -131,7 +131,7 @@ def on_left_batch(ctx: JobContext, payload: dict[str, Any]) -> None:
         return state.but(approved=None, approved_by=None, batch=None, pr=None)
 
     outcome = process_issue(ctx, number, change_state=withdraw, notice=text)
-    if outcome.state.approved is None:
+    if outcome.status not in ("closed", "skipped") and outcome.state.approved is None:
         ctx.repo.remove_label(number, ctx.config.approval_label)
         _say_once(ctx, number, f"left-batch-{approval}", text)
 
@@ -153,7 +153,7 @@ def on_wait(ctx: JobContext, payload: dict[str, Any]) -> None:
         return state.but(waiting=True, batch=None, pr=None)
 
     outcome = process_issue(ctx, number, change_state=wait, notice=text)
-    if outcome.state.waiting:
+    if outcome.status not in ("closed", "skipped") and outcome.state.waiting:
         _say_once(ctx, number, f"wait-{pr}", text)
 
 
