@@ -18,3 +18,4 @@ bench:
 	$(PY) benchmarks/load_bench.py
 	$(PY) benchmarks/fault_bench.py
 	$(PY) benchmarks/fuzz_bench.py
+	$(PY) benchmarks/eval_requests.py
