@@ -19,7 +19,7 @@ from typing import Any
 from bot.github.client import GitHubAuth
 from bot.service import Bot, build_app
 from bot.settings import Settings
-from bot.standins.datarepo import make_data_repo
+from bot.standins.datarepo import SAMPLE_DATA, make_data_repo
 from bot.standins.github import FakeGitHub
 from bot.standins.orcid import FakeOrcid, FakeRecord
 
@@ -58,6 +58,8 @@ class LocalDeployment:
         roles: GitHub collaborator roles by login (everyone else is `read`).
         orcid_records: what the ORCID stand-in knows.
         extra_files: files added to the data repository (e.g. `.github/authorbot.yml`).
+        data_source: the folder whose `data/` the data repository holds (default: the
+            people.yaml sample; `bot.demo.SAMPLE_ERAS` has both eras).
         worker: run a worker thread (False: tests run workers themselves).
         lease_seconds, backoff_base: worker tuning (short in tests).
         clock: the worker's time (the date of a new batch); tests set it.
@@ -70,6 +72,7 @@ class LocalDeployment:
         roles: dict[str, str] | None = None,
         orcid_records: dict[str, FakeRecord] | None = None,
         extra_files: dict[str, str] | None = None,
+        data_source: Path | None = None,
         worker: bool = True,
         lease_seconds: float = 5.0,
         backoff_base: float = 0.05,
@@ -77,7 +80,9 @@ class LocalDeployment:
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.workdir = Path(workdir)
-        self.bare = make_data_repo(self.workdir, extra_files=extra_files)
+        self.bare = make_data_repo(
+            self.workdir, data_source or SAMPLE_DATA, extra_files=extra_files
+        )
         self.orcid = FakeOrcid(records=dict(orcid_records or {}))
         self.github = FakeGitHub(
             REPOSITORY,
