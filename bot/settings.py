@@ -11,6 +11,7 @@ linked under.
 from __future__ import annotations
 
 import os
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,7 +110,8 @@ class Settings:
         """Read the settings from environment variables (see the module docstring).
 
         Raises:
-            SettingsError: the private key file cannot be read.
+            SettingsError: the private key file cannot be read, or a preview setting is
+                not valid.
         """
         env = os.environ if env is None else env
         key = env.get("GITHUB_APP_PRIVATE_KEY")
@@ -152,9 +154,44 @@ class Settings:
             else None,
             issue_repo=env.get("AUTHORBOT_ISSUE_REPO", "acl-org/acl-anthology"),
             repositories=_repositories(env.get("AUTHORBOT_REPOSITORIES", "acl-org/acl-anthology")),
-            public_url=(env.get("AUTHORBOT_PUBLIC_URL") or "").rstrip("/") or None,
-            preview_cache=int(env.get("AUTHORBOT_PREVIEW_CACHE", 2)),
+            public_url=_public_url(env.get("AUTHORBOT_PUBLIC_URL") or ""),
+            preview_cache=_preview_cache(env.get("AUTHORBOT_PREVIEW_CACHE") or "2"),
         )
+
+
+def _public_url(text: str) -> str | None:
+    """`AUTHORBOT_PUBLIC_URL`: an http(s) address without a trailing slash, or None.
+
+    Raises:
+        SettingsError: anything else (a link in every pull request would be broken).
+    """
+    url = text.strip().rstrip("/")
+    if not url:
+        return None
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise SettingsError(
+            f"AUTHORBOT_PUBLIC_URL must be authorbot's public http(s) address, like "
+            f"https://authorbot.example.org (got {text!r})"
+        )
+    return url
+
+
+def _preview_cache(text: str) -> int:
+    """`AUTHORBOT_PREVIEW_CACHE`: a whole number of commits, at least 1.
+
+    Raises:
+        SettingsError: anything else.
+    """
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise SettingsError(
+            f"AUTHORBOT_PREVIEW_CACHE must be a whole number of commits, at least 1 (got {text!r})"
+        )
+    return value
 
 
 def _repositories(text: str) -> tuple[str, ...]:

@@ -106,12 +106,17 @@ def test_batch_mode_per_kind_in_the_configuration():
     ]
 
 
-def test_page_counts_count_items_not_occurrences(sample_index):
+@pytest.mark.parametrize("era", ["json", "yaml"])
+def test_page_counts_count_items_not_occurrences(era):
+    from bot.anthology.index import DataIndex
+    from bot.demo import SAMPLE_ERAS
+
+    index = DataIndex.load(SAMPLE_ERAS[era])
     assert affected_pages(plan(target="a-b")) == ["a-b", "a-b/unverified"]
     unverified = "dan-klein/unverified"
-    assert page_paper_count(sample_index, unverified) == 4
-    assert page_paper_count(sample_index, "no-such-person") == 0
-    assert paper_counts(sample_index, ["wei-wang/unverified", unverified]) == {
+    assert page_paper_count(index, unverified) == 4
+    assert page_paper_count(index, "no-such-person") == 0
+    assert paper_counts(index, ["wei-wang/unverified", unverified]) == {
         "wei-wang/unverified": 5,
         unverified: 4,
     }
@@ -122,3 +127,16 @@ def test_closes_lines_are_read_in_order_once():
 
     body = "Notes.\ncloses #4\nCloses #2\ncloses #4\nnot closes #9\ncloses #x\n"
     assert closes_lines(body) == [4, 2]
+
+
+def test_affected_pages_list_each_page_once_verified_ones_first():
+    split = {
+        "target": {"id": "jin-liu-mit", "new": False},
+        "moves": [
+            {"paper": "P1", "from": "jin-liu", "to": "jin-liu-mit"},
+            {"paper": "P2", "from": "jin-liu/unverified", "to": "jin-liu-mit"},
+            {"paper": "P3", "from": "jin-liu", "to": "jin-liu-mit"},
+        ],
+    }
+    assert affected_pages(split) == ["jin-liu-mit", "jin-liu", "jin-liu/unverified"]
+    assert affected_pages({"status": "needs-info", "moves": []}) == []
