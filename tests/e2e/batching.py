@@ -1,6 +1,8 @@
 """Helpers for the batch tests: verification requests for distinct pages of the sample
 data, a deployment configured to batch them, and what the engine alone makes of a
-sequence of requests (the judge of a batch branch)."""
+sequence of requests (the judge of a batch branch). `source` is the sample of one era
+(`bot.demo.SAMPLE_ERAS`); the default is the people.yaml sample the stand-in's data
+repository holds by default."""
 
 from __future__ import annotations
 
@@ -45,15 +47,15 @@ def orcid_for(i: int) -> str:
     return first15 + checksum_char(first15.replace("-", ""))
 
 
-@lru_cache(maxsize=1)
-def _sample_index() -> DataIndex:
-    return DataIndex.load(SAMPLE_DATA)
+@lru_cache(maxsize=2)
+def _sample_index(source: Path = SAMPLE_DATA) -> DataIndex:
+    return DataIndex.load(source)
 
 
-def verification(page: str, i: int) -> dict[str, Any]:
+def verification(page: str, i: int, source: Path = SAMPLE_DATA) -> dict[str, Any]:
     """The Anthology form's verification request for `page` (title, body, labels, the
     ORCID iD and the name the ORCID record shows)."""
-    index = _sample_index()
+    index = _sample_index(source)
     name = index.page_occurrences(page)[0].name
     return {
         "title": f"Author Page: {page}",
@@ -64,18 +66,18 @@ def verification(page: str, i: int) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=1)
-def independent_pages(count: int = 12) -> tuple[str, ...]:
+@lru_cache(maxsize=2)
+def independent_pages(count: int = 12, source: Path = SAMPLE_DATA) -> tuple[str, ...]:
     """Unverified pages of the sample data whose verification is ready and touches no
     other chosen page (so each is its own commit, with no interplay)."""
-    index = _sample_index()
+    index = _sample_index(source)
     chosen: list[str] = []
     seen_people: set[str] = set()
     pages = sorted({index.resolve(o) for o in index.occurrences()})
     for page in pages:
         if not page.endswith("/unverified") or len(chosen) == count:
             continue
-        req = verification(page, len(chosen))
+        req = verification(page, len(chosen), source)
         plan = plan_issue(index, {"number": 1, **_issue_fields(req)}).to_json()
         target = (plan.get("target") or {}).get("id")
         if plan["status"] != "ready" or not target or target in seen_people:
@@ -162,11 +164,13 @@ def batch_record(body: str) -> list[int]:
     return list(json.loads(m.group(1))["members"]) if m else []
 
 
-def engine_sequence(tmp: Path, issues: list[dict[str, Any]]) -> dict[str, str]:
+def engine_sequence(
+    tmp: Path, issues: list[dict[str, Any]], source: Path = SAMPLE_DATA
+) -> dict[str, str]:
     """What the engine alone writes for these issues applied one after the other on a
     fresh copy of the sample data: path -> text of every file changed."""
     root = tmp / f"engine-{len(list(tmp.glob('engine-*')))}"
-    shutil.copytree(SAMPLE_DATA / "data", root / "data")
+    shutil.copytree(source / "data", root / "data")
     index = DataIndex.load(root)
     changed: set[str] = set()
     for issue in issues:
