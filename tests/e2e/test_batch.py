@@ -426,3 +426,51 @@ def test_a_member_closed_by_hand_leaves_the_batch(make_deployment, clock):
     assert commit_issues(dep, pull["number"]) == [b]
     assert closes_lines(pull["body"]) == [b] and batch_record(pull["body"]) == [b]
     assert failed_deliveries(dep) == 0
+
+
+def test_an_edited_member_is_rebuilt_or_leaves_as_its_edit_says(make_deployment, clock, tmp_path):
+    dep, reqs = start(make_deployment, clock, 3)
+    a, b, c = [file_issue(dep, r) for r in reqs]
+    dep.wait_idle()
+    for number in (a, b, c):
+        approve(dep, number)
+    dep.wait_idle(timeout=60)
+    [pull] = open_batches(dep)
+    head = pull["head"]["sha"]
+
+    # An edit that does not change what was approved: the same batch, nothing pushed.
+    body = dep.github.state.issues[b]["body"]
+    dep.github.edit_issue(b, "author-ana", body=body + "\n\nThanks!")
+    dep.wait_idle()
+    [pull] = open_batches(dep)
+    assert pull["head"]["sha"] == head
+    assert commit_issues(dep, pull["number"]) == [a, b, c]
+    assert issue_state(dep, b).approved
+
+    # An edit that changes it (another institution): b leaves, the batch is rebuilt
+    # from the default branch with a and c, and b's issue says why.
+    changed = body.replace("Saarland University", "University of Tartu")
+    assert changed != body
+    dep.github.edit_issue(b, "author-ana", body=changed)
+    dep.wait_idle(timeout=60)
+    [pull] = open_batches(dep)
+    assert commit_issues(dep, pull["number"]) == [a, c]
+    assert closes_lines(pull["body"]) == [a, c] and batch_record(pull["body"]) == [a, c]
+    issues = [dep.github.state.issues[n] for n in (a, c)]
+    branch_matches_engine(dep, pull["head"]["ref"], engine_sequence(tmp_path, issues))
+    state = issue_state(dep, b)
+    assert state.approved is None and state.batch is None
+    [status] = status_comments(dep, b)
+    assert "that approval no longer holds" in status["body"]
+    assert "approved" not in dep.github.labels_on(b)
+    assert "authorbot:pr-open" not in dep.github.labels_on(b)
+
+    # Approved again as it reads now, it joins at the end.
+    approve(dep, b)
+    dep.wait_idle(timeout=60)
+    [pull] = open_batches(dep)
+    assert commit_issues(dep, pull["number"]) == [a, c, b]
+    issues = [dep.github.state.issues[n] for n in (a, c, b)]
+    branch_matches_engine(dep, pull["head"]["ref"], engine_sequence(tmp_path, issues))
+    assert "University of Tartu" in git(dep.bare, "diff", "main", pull["head"]["ref"])
+    assert failed_deliveries(dep) == 0
