@@ -474,3 +474,63 @@ def test_an_edited_member_is_rebuilt_or_leaves_as_its_edit_says(make_deployment,
     branch_matches_engine(dep, pull["head"]["ref"], engine_sequence(tmp_path, issues))
     assert "University of Tartu" in git(dep.bare, "diff", "main", pull["head"]["ref"])
     assert failed_deliveries(dep) == 0
+
+
+def test_refresh_rebuilds_both_kinds_of_pull_request_on_a_base_moved_without_an_event(
+    make_deployment, clock, tmp_path
+):
+    """The default branch moved by a push the bot heard nothing about: `refresh` on
+    each pull request rebuilds it on the new head."""
+    wei_wang = {"0000-0002-0707-8076": FakeRecord("Wei", "Wang")}
+    dep, reqs = start(make_deployment, clock, 2, orcid_records=wei_wang)
+    a, b = [file_issue(dep, r) for r in reqs]
+    split = file_issue(
+        dep, split_request("wei-wang/unverified", ["2024.ccl-1.42"], "wei-wang-8076")
+    )
+    dep.wait_idle()
+    approve(dep, a)
+    approve(dep, b)
+    dep.github.comment(split, MAINTAINER, "@authorbot solo")
+    approve(dep, split)
+    dep.wait_idle(timeout=60)
+    [batch] = open_batches(dep)
+    [own] = [p for p in dep.github.pulls() if p["head"]["ref"] == f"authorbot/issue-{split}"]
+
+    head = push_change(dep.bare, tmp_path, "README.md", "Data.\n", "Add a README")  # no event
+    dep.wait_idle()
+    assert dep.github.pull_commits(batch["number"])[0]["parents"][0]["sha"] != head
+    for pull in (batch, own):
+        dep.github.comment(pull["number"], MAINTAINER, "@authorbot refresh")
+    dep.wait_idle(timeout=60)
+    [batch] = open_batches(dep)
+    assert dep.github.pull_commits(batch["number"])[0]["parents"][0]["sha"] == head
+    assert commit_issues(dep, batch["number"]) == [a, b]
+    [own_commit] = dep.github.pull_commits(own["number"])
+    assert own_commit["parents"][0]["sha"] == head
+    assert [p["state"] for p in dep.github.pulls()] == ["open", "open"]
+    assert failed_deliveries(dep) == 0
+
+
+def test_a_review_comment_that_cannot_be_answered_fails_no_job(make_deployment, clock):
+    dep, reqs = start(make_deployment, clock, 1)
+    [a] = [file_issue(dep, r) for r in reqs]
+    dep.wait_idle()
+    approve(dep, a)
+    dep.wait_idle()
+    [pull] = open_batches(dep)
+    # The comment is deleted (404) or the conversation locked (403) before the answer.
+    gone = dep.github.inject(
+        "POST", r".*/comments/\d+/replies", status=404, times=100, body={"message": "Not Found"}
+    )
+    dep.github.review_comment(pull["number"], MAINTAINER, "@authorbot help")
+    dep.wait_idle()
+    assert gone.hits >= 1
+    dep.github.faults.remove(gone)
+    locked = {"message": "Unable to create comment because issue is locked."}
+    dep.github.inject("POST", r".*/comments/\d+/reactions", status=403, times=100, body=locked)
+    dep.github.review_comment(pull["number"], MAINTAINER, "@authorbot refresh")
+    dep.wait_idle()
+    assert failed_deliveries(dep) == 0
+    assert dep.bot.inbox.counts().get("done", 0) >= 1
+    [pull] = open_batches(dep)
+    assert commit_issues(dep, pull["number"]) == [a]
