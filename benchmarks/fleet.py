@@ -25,7 +25,7 @@ from typing import IO, Any
 
 import requests
 
-from bot.standins.datarepo import make_data_repo
+from bot.standins.datarepo import SAMPLE_DATA, make_data_repo
 from bot.standins.github import FakeGitHub
 from bot.standins.harness import BOT_LOGIN, BOT_TOKEN, REPOSITORY, SECRET, wait_until
 from bot.standins.orcid import FakeOrcid, FakeRecord
@@ -67,13 +67,17 @@ class ProcessDeployment:
         github_timeout: float = 5.0,
         max_attempts: int = 8,
         extra_files: dict[str, str] | None = None,
+        data_source: Path | None = None,
     ) -> None:
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.state_dir = self.workdir / "state"
         self.logs_dir = self.workdir / "logs"
         self.logs_dir.mkdir(exist_ok=True)
-        self.bare = make_data_repo(self.workdir, extra_files=extra_files)
+        # The sample of one era (`bot.demo.SAMPLE_ERAS`); default the people.yaml one.
+        self.bare = make_data_repo(
+            self.workdir, data_source or SAMPLE_DATA, extra_files=extra_files
+        )
         self.github = FakeGitHub(
             REPOSITORY,
             self.bare,

@@ -3,7 +3,7 @@ working them against the GitHub stand-in, and the proof that nothing was lost or
 twice.
 
     .venv/bin/python benchmarks/load_bench.py [--deliveries 2000] [--concurrency 32]
-        [--issues N] [--workers 1] [--seed 1] [--batch]
+        [--issues N] [--workers 1] [--seed 1] [--batch] [--era yaml|json]
 
 Setup (not timed): a bare data repository of the sample data; the GitHub and ORCID
 stand-ins in this process; N verification requests (both forms, distinct unverified
@@ -25,6 +25,11 @@ issues then go into one batch pull request, rebuilt on every event about a membe
 the checks add that there is one open batch, that its commits, record, `closes`
 lines and members' states agree, and that each commit is the engine's edit for its
 issue on the commit before it.
+
+`--era` picks the sample data repository: `yaml` (people.yaml, the files before 2026;
+the default, as the figures in docs/PROOF.md were first measured) or `json`
+(people.json, the Anthology's files today). The bot reads either through
+`bot/anthology`; the checks are the same.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import audit, traffic  # noqa: E402
 from benchmarks.fleet import ROOT, ProcessDeployment  # noqa: E402
+from bot.demo import SAMPLE_ERAS  # noqa: E402
 from bot.standins.harness import SECRET  # noqa: E402
 
 
@@ -65,18 +71,21 @@ def run_load(
     seed: int = 1,
     drain_timeout: float = 1800.0,
     batch: bool = False,
+    era: str = "yaml",
 ) -> dict[str, Any]:
     """Run the load once under `workdir` (`batch`: verifications go in one batch pull
-    request); returns the figures and the violations."""
+    request; `era`: the sample data of `json` (people.json) or `yaml` (people.yaml));
+    returns the figures and the violations."""
     rng = random.Random(seed)
     n_issues = issues or max(6, min(200, deliveries // 13))
-    requests_ = traffic.verify_requests(n_issues, rng)
+    requests_ = traffic.verify_requests(n_issues, rng, SAMPLE_ERAS[era])
     records = {r.orcid: r for r in requests_}
     dep = ProcessDeployment(
         workdir,
         roles=traffic.ROLES,
         orcid_records={o: traffic.FakeRecord(r.given or "", r.family) for o, r in records.items()},
         extra_files=dict([traffic.BATCH_CONFIG]) if batch else None,
+        data_source=SAMPLE_ERAS[era],
     )
     load_before = os.getloadavg()
     try:
@@ -114,9 +123,10 @@ def run_load(
         load_after = os.getloadavg()
 
         results = json.loads((workdir / "results.json").read_text("utf-8"))
-        return _figures_and_checks(
+        figures = _figures_and_checks(
             dep, mix, results, started, sent_at, drained_at, load_before, load_after, batch
         )
+        return {"mode": figures.pop("mode"), "data": f"the sample, {era} era", **figures}
     finally:
         dep.stop()
 
@@ -213,6 +223,12 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=1, help="worker processes")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch", action="store_true", help="verifications in a batch PR")
+    parser.add_argument(
+        "--era",
+        choices=sorted(SAMPLE_ERAS),
+        default="yaml",
+        help="the sample data: people.json (json) or people.yaml (yaml, the default)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="authorbot-load-"))
@@ -224,6 +240,7 @@ def main() -> int:
         workers=args.workers,
         seed=args.seed,
         batch=args.batch,
+        era=args.era,
     )
     audit.print_table(figures, "python " + " ".join(sys.argv))
     if args.keep:
