@@ -567,7 +567,7 @@ class FakeGitHub(JsonServer):
         return {"sha": merge, "merged": True, "message": "Pull Request successfully merged"}
 
     def review_comment(
-        self, number: int, user: str, body: str, path: str = "data/yaml/people.yaml", line: int = 1
+        self, number: int, user: str, body: str, path: str = "data/json/people.json", line: int = 1
     ) -> dict[str, Any]:
         """A reviewer comments on a line of a pull request's diff (sends
         `pull_request_review_comment.created`)."""
