@@ -1,6 +1,7 @@
 """Checks the benchmarks make after a run: exactly once in the inbox and in the logs, one
 status comment per issue, no duplicate pull request, the final state each person sees,
-and that every `authorbot/*` branch holds exactly the engine's edit on its base.
+and that every `authorbot/*` branch holds exactly the engine's edit on its base (a
+batch branch: each commit the engine's edit for its issue on the commit before it).
 
 Each check returns a list of violations (strings a person can read); empty is good.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -21,9 +23,11 @@ from typing import Any
 import yaml
 
 from bot.standins.github import FakeGitHub
-from bot.worker.state import STATUS_MARKER
+from bot.worker.batchtext import closes_lines, read_record
+from bot.worker.state import STATUS_MARKER, read_state
 
 BOT = "authorbot[bot]"
+BATCH_PREFIX = "authorbot/batch-"
 STATUS_LABELS = {
     "ready": "authorbot:ready",
     "needs-info": "authorbot:needs-info",
@@ -96,10 +100,22 @@ def duplicates(github: FakeGitHub, numbers: Iterable[int]) -> dict[str, int]:
     }
 
 
-def final_state(github: FakeGitHub, number: int, status: str, with_pr: bool) -> list[str]:
+def open_batches(github: FakeGitHub) -> list[dict[str, Any]]:
+    """The open batch pull requests (there must be at most one)."""
+    return [
+        p
+        for p in github.pulls()
+        if p["state"] == "open" and p["head"]["ref"].startswith(BATCH_PREFIX)
+    ]
+
+
+def final_state(
+    github: FakeGitHub, number: int, status: str, with_pr: bool, batch: bool = False
+) -> list[str]:
     """What the person on issue `number` sees is one clear final state: one status
     comment whose headline says `status`, exactly that status label, and a pull request
-    (linked, open, labelled) exactly when `with_pr`."""
+    (linked, open, labelled) exactly when `with_pr`: its own, or with `batch` the open
+    batch pull request, whose `closes` lines name the issue."""
     problems: list[str] = []
     comments = status_comments(github, number)
     if len(comments) != 1:
@@ -113,10 +129,21 @@ def final_state(github: FakeGitHub, number: int, status: str, with_pr: bool) -> 
         problems.append(f"#{number}: status labels {sorted(labels)} for {status}")
     branch = f"authorbot/issue-{number}"
     open_pulls = [p for p in github.pulls() if p["head"]["ref"] == branch and p["state"] == "open"]
+    if batch:
+        if open_pulls:
+            problems.append(f"#{number}: a pull request of its own in batch mode")
+        open_pulls = [p for p in open_batches(github) if number in closes_lines(p["body"] or "")]
     if with_pr:
+        linked = (
+            f"one commit of the batch pull request {open_pulls[0]['html_url']}"
+            if batch and open_pulls
+            else f"Pull request: {open_pulls[0]['html_url']}"
+            if open_pulls
+            else ""
+        )
         if len(open_pulls) != 1:
             problems.append(f"#{number}: {len(open_pulls)} open pull requests, want 1")
-        elif f"Pull request: {open_pulls[0]['html_url']}" not in body:
+        elif linked not in body:
             problems.append(f"#{number}: the status comment does not link the pull request")
         if "authorbot:pr-open" not in labels:
             problems.append(f"#{number}: no authorbot:pr-open label")
@@ -126,6 +153,44 @@ def final_state(github: FakeGitHub, number: int, status: str, with_pr: bool) -> 
         if "authorbot:pr-open" in labels:
             problems.append(f"#{number}: authorbot:pr-open without a pull request")
     return problems
+
+
+def commit_issue(message: str) -> int | None:
+    """The issue a batch commit is for (`Process ... (closes #N)` on its first line)."""
+    m = re.search(r"\(closes #(\d+)\)", (message.splitlines() or [""])[0])
+    return int(m.group(1)) if m else None
+
+
+def batch_consistency(github: FakeGitHub) -> tuple[list[str], list[int]]:
+    """At most one open batch; its commits, its hidden record, its `closes` lines and
+    its members' states agree (each approved, pointing at it).
+
+    Returns:
+        The violations, and the issues of the open batch's commits in order.
+    """
+    batches = open_batches(github)
+    if len(batches) > 1:
+        return [f"{len(batches)} open batch pull requests"], []
+    if not batches:
+        return [], []
+    pull = batches[0]
+    where = f"batch #{pull['number']}"
+    commits = [commit_issue(c["commit"]["message"]) for c in github.pull_commits(pull["number"])]
+    members = [n for n in commits if n is not None]
+    problems: list[str] = []
+    if len(members) != len(commits) or len(set(members)) != len(members):
+        problems.append(f"{where}: commits {commits}")
+    record = read_record(pull["body"])
+    if record is None or list(record.members) != members:
+        problems.append(f"{where}: record {record and record.members} but commits {members}")
+    if closes_lines(pull["body"] or "") != members:
+        problems.append(f"{where}: closes lines {closes_lines(pull['body'] or '')} != {members}")
+    for n in members:
+        comments = status_comments(github, n)
+        state = read_state(comments[0]["body"] if comments else None)
+        if not state.approved or state.pr != pull["number"] or state.batch != pull["head"]["ref"]:
+            problems.append(f"{where}: member #{n} has the state {state}")
+    return problems, members
 
 
 def _git(git_dir: Path, *args: str, check: bool = True) -> str:
@@ -203,10 +268,15 @@ def _show(git_dir: Path, commit: str, path: str) -> str:
 
 
 def engine_check(
-    git_dir: Path, ref: str, head: str, issue: dict[str, Any] | None, main: str = "main"
+    git_dir: Path,
+    ref: str,
+    head: str,
+    issue: dict[str, Any] | None,
+    main: str = "main",
+    on_main: bool = True,
 ) -> list[str]:
     """A bot commit is exactly the engine's edit for `issue` on the commit's parent, and
-    that parent is a commit of `main`."""
+    (with `on_main`) that parent is a commit of `main`."""
     from bot.anthology.index import DataIndex
     from bot.engine.api import apply_plan, plan_issue
 
@@ -215,7 +285,7 @@ def engine_check(
     if problems:
         return problems
     base = _git(git_dir, "rev-parse", f"{head}^")
-    if not _is_ancestor(git_dir, base, _main_ref(git_dir, main)):
+    if on_main and not _is_ancestor(git_dir, base, _main_ref(git_dir, main)):
         return [f"{where}: its parent is not a commit of {main}"]
     if issue is None:
         return [f"{where}: no such issue"]
@@ -235,12 +305,47 @@ def engine_check(
     return problems
 
 
+def batch_check(
+    git_dir: Path, ref: str, head: str, issues: dict[int, dict[str, Any]], main: str = "main"
+) -> list[str]:
+    """A batch branch: a line of commits on a commit of `main`, each exactly the engine's
+    edit for the issue its message closes, on the commit before it (each member planned
+    on top of the members before it), no issue twice."""
+    out = _git(
+        git_dir, "rev-list", "--first-parent", "--reverse", f"{_main_ref(git_dir, main)}..{head}"
+    )
+    commits = out.split()
+    if not commits:
+        return []  # an emptied batch left where it was, or merged
+    problems: list[str] = []
+    seen: set[int] = set()
+    for i, commit in enumerate(commits):
+        number = commit_issue(_git(git_dir, "log", "-1", "--format=%B", commit))
+        if number is None or number in seen:
+            problems.append(f"{ref} at {commit[:10]}: commit for issue {number}")
+            continue
+        seen.add(number)
+        problems += engine_check(git_dir, ref, commit, issues.get(number), main, on_main=i == 0)
+    return problems
+
+
+def check_head(
+    git_dir: Path, ref: str, head: str, issues: dict[int, dict[str, Any]], main: str = "main"
+) -> list[str]:
+    """`engine_check` of a per-issue branch head, `batch_check` of a batch one."""
+    name = ref.split("authorbot/", 1)[-1]
+    if name.startswith("batch-"):
+        return batch_check(git_dir, ref, head, issues, main)
+    return engine_check(git_dir, ref, head, issues.get(int(ref.rsplit("-", 1)[1])), main)
+
+
 def branches(
     git_dir: Path, issues: dict[int, dict[str, Any]], main: str = "main"
 ) -> tuple[list[str], int]:
     """Every `authorbot/issue-<n>` branch in `git_dir` is one commit on a commit of
     `main`, its files parse, and its diff against that base is exactly what the engine
-    writes for issue n (as the issue reads now) on that base.
+    writes for issue n (as the issue reads now) on that base; every batch branch passes
+    `batch_check`.
 
     Returns:
         The violations, and how many branch heads were checked.
@@ -248,8 +353,7 @@ def branches(
     problems: list[str] = []
     refs = branch_refs(git_dir)
     for ref, head in sorted(refs.items()):
-        number = int(ref.rsplit("-", 1)[1])
-        problems += engine_check(git_dir, ref, head, issues.get(number), main)
+        problems += check_head(git_dir, ref, head, issues, main)
     return problems, len(refs)
 
 

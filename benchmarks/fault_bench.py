@@ -3,7 +3,7 @@ seeded random mix of GitHub failures, and the data changing under the bot; then 
 proof that every job finished exactly once and nothing was left half done.
 
     .venv/bin/python benchmarks/fault_bench.py [--jobs 200] [--kills 50] [--seed 1]
-        [--fault-rate 0.02]
+        [--fault-rate 0.02] [--batch] [--era yaml|json]
 
 Setup: like `benchmarks/load_bench.py` (the sample data as a bare `origin`, the GitHub
 and ORCID stand-ins in this process, gunicorn and one `python -m bot.service worker`
@@ -33,6 +33,17 @@ exactly when approved and still ready on the final data) equals a fresh engine p
 on the final default branch; every branch head ever seen parses and is exactly the
 engine's edit on its base; every integrity check said `ok`. Bounded: a fixed number
 of kills and deliveries; every wait has a timeout.
+
+`--batch` runs the same with verifications configured `batch`: the approved issues
+still ready on the final data are the commits of one batch pull request (opened once,
+on the final default branch), whose commits, record, `closes` lines and members'
+states agree; every batch head ever seen is, commit by commit, the engine's edit for
+its issue on the commit before it.
+
+`--era` picks the sample data repository: `yaml` (people.yaml, the files before 2026;
+the default, as the figures in docs/PROOF.md were first measured) or `json`
+(people.json, the Anthology's files today). The bot reads either through
+`bot/anthology`; the checks are the same.
 """
 
 from __future__ import annotations
@@ -56,6 +67,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks import audit, traffic  # noqa: E402
 from benchmarks.fleet import ROOT, ProcessDeployment  # noqa: E402
 from bot.anthology.index import DataIndex  # noqa: E402
+from bot.demo import SAMPLE_ERAS  # noqa: E402
 from bot.engine.api import apply_plan, plan_issue  # noqa: E402
 from bot.standins.datarepo import git  # noqa: E402
 from bot.standins.github import Chaos  # noqa: E402
@@ -242,12 +254,16 @@ def run_faults(
     seed: int = 1,
     fault_rate: float = 0.02,
     drain_timeout: float = 900.0,
+    batch: bool = False,
+    era: str = "yaml",
 ) -> dict[str, Any]:
-    """One fault run under `workdir`; returns the figures and the violations."""
+    """One fault run under `workdir` (`batch`: verifications go in one batch pull
+    request; `era`: the sample data of `json` (people.json) or `yaml` (people.yaml));
+    returns the figures and the violations."""
     rng = random.Random(seed)
     n_issues = max(4, jobs // 5)
     n_changed = max(1, n_issues // 10)
-    requests_ = traffic.verify_requests(n_issues + n_changed, rng)
+    requests_ = traffic.verify_requests(n_issues + n_changed, rng, SAMPLE_ERAS[era])
     filed, others = requests_[:n_issues], requests_[n_issues:]
     records = {r.orcid: FakeRecord(r.given or "", r.family) for r in requests_}
     dep = ProcessDeployment(
@@ -257,6 +273,8 @@ def run_faults(
         lease_seconds=2.0,
         github_timeout=3.0,
         max_attempts=12,  # a kill mid-job uses an attempt up too (docs/PROOF.md)
+        extra_files=dict([traffic.BATCH_CONFIG]) if batch else None,
+        data_source=SAMPLE_ERAS[era],
     )
     load_before = os.getloadavg()
     started = time.monotonic()
@@ -331,9 +349,10 @@ def run_faults(
         dep.wait_idle(timeout=drain_timeout)
         killer.note_heads()
         finished = time.monotonic()
-        return _figures_and_checks(
-            dep, mix, results, killer, plan_changes, finished - started, load_before
+        figures = _figures_and_checks(
+            dep, mix, results, killer, plan_changes, finished - started, load_before, batch
         )
+        return {"mode": figures.pop("mode"), "data": f"the sample, {era} era", **figures}
     finally:
         dep.stop()
 
@@ -359,6 +378,7 @@ def _figures_and_checks(
     changes: list[tuple[str, int | None, Any]],
     seconds: float,
     load_before: tuple[float, float, float],
+    batch: bool = False,
 ) -> dict[str, Any]:
     problems: list[str] = list(killer.errors) + list(killer.parse_problems)
     answered = Counter(status for _, _, status, _, _ in results)
@@ -380,10 +400,24 @@ def _figures_and_checks(
     final = {n: status for n, (status, _) in final_plans.items()}
     expected_prs = {n for n in mix.approved if final[n] == "ready"}
     for n in numbers:
-        problems += audit.final_state(dep.github, n, final[n], with_pr=n in expected_prs)
+        problems += audit.final_state(
+            dep.github, n, final[n], with_pr=n in expected_prs, batch=batch
+        )
     main = git(dep.bare, "rev-parse", "main")
     opened_per_branch = Counter(p["head"]["ref"] for p in dep.github.pulls())
-    for n in expected_prs:
+    batch_problems, members = audit.batch_consistency(dep.github)
+    problems += batch_problems
+    if batch:
+        if sorted(members) != sorted(expected_prs):
+            problems.append(f"the batch holds {sorted(members)}, expected {sorted(expected_prs)}")
+        batches = [b for b in opened_per_branch if b.startswith(audit.BATCH_PREFIX)]
+        if any(opened_per_branch[b] != 1 for b in batches) or len(batches) > 1:
+            problems.append(f"batch pull requests opened: {dict(opened_per_branch)}")
+        for pull in audit.open_batches(dep.github):
+            first = dep.github.pull_commits(pull["number"])[0]["parents"][0]["sha"]
+            if first != main:
+                problems.append("the batch is not on the final default branch")
+    for n in [] if batch else expected_prs:
         if opened_per_branch[f"authorbot/issue-{n}"] != 1:
             problems.append(f"#{n}: {opened_per_branch[f'authorbot/issue-{n}']} PRs opened")
         parent = audit._git(
@@ -397,8 +431,7 @@ def _figures_and_checks(
         if (git_dir, head) in checked:
             continue
         checked.add((git_dir, head))
-        number = int(ref.rsplit("-", 1)[1])
-        problems += audit.engine_check(Path(git_dir), ref, head, issues.get(number))
+        problems += audit.check_head(Path(git_dir), ref, head, issues)
     clone = killer.clone_git().parent
     dirty = git(clone, "status", "--porcelain")
     if dirty:
@@ -411,6 +444,7 @@ def _figures_and_checks(
     )
     chaos = dep.github.chaos
     return {
+        "mode": "batch" if batch else "per-issue",
         "jobs (deliveries sent by the client)": len(results),
         "issues / approved": (len(numbers), len(mix.approved)),
         "kills (server / worker / both)": (
@@ -429,8 +463,9 @@ def _figures_and_checks(
         **dups,
         "pull requests open / expected": (
             sum(1 for p in dep.github.pulls() if p["state"] == "open"),
-            len(expected_prs),
+            (1 if expected_prs else 0) if batch else len(expected_prs),
         ),
+        "commits in the batch / expected": (len(members), len(expected_prs) if batch else 0),
         "branch heads checked against the engine": len(checked),
         "seconds": seconds,
         "load average before/after": (load_before[0], os.getloadavg()[0]),
@@ -446,11 +481,24 @@ def main() -> int:
     parser.add_argument("--kills", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--fault-rate", type=float, default=0.02)
+    parser.add_argument("--batch", action="store_true", help="verifications in a batch PR")
+    parser.add_argument(
+        "--era",
+        choices=sorted(SAMPLE_ERAS),
+        default="yaml",
+        help="the sample data: people.json (json) or people.yaml (yaml, the default)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="authorbot-faults-"))
     figures = run_faults(
-        workdir, jobs=args.jobs, kills=args.kills, seed=args.seed, fault_rate=args.fault_rate
+        workdir,
+        jobs=args.jobs,
+        kills=args.kills,
+        seed=args.seed,
+        fault_rate=args.fault_rate,
+        batch=args.batch,
+        era=args.era,
     )
     audit.print_table(figures, "python " + " ".join(sys.argv))
     if args.keep:

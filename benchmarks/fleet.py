@@ -25,7 +25,7 @@ from typing import IO, Any
 
 import requests
 
-from bot.standins.datarepo import make_data_repo
+from bot.standins.datarepo import SAMPLE_DATA, make_data_repo
 from bot.standins.github import FakeGitHub
 from bot.standins.harness import BOT_LOGIN, BOT_TOKEN, REPOSITORY, SECRET, wait_until
 from bot.standins.orcid import FakeOrcid, FakeRecord
@@ -52,6 +52,7 @@ class ProcessDeployment:
         lease_seconds, backoff_base: worker tuning (short: a killed job is taken again soon).
         github_timeout: seconds the worker's GitHub client waits for an answer.
         max_attempts: claims of one delivery before the worker gives up on it.
+        extra_files: files added to the data repository (`.github/authorbot.yml`).
     """
 
     def __init__(
@@ -65,13 +66,18 @@ class ProcessDeployment:
         backoff_base: float = 0.05,
         github_timeout: float = 5.0,
         max_attempts: int = 8,
+        extra_files: dict[str, str] | None = None,
+        data_source: Path | None = None,
     ) -> None:
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.state_dir = self.workdir / "state"
         self.logs_dir = self.workdir / "logs"
         self.logs_dir.mkdir(exist_ok=True)
-        self.bare = make_data_repo(self.workdir)
+        # The sample of one era (`bot.demo.SAMPLE_ERAS`); default the people.yaml one.
+        self.bare = make_data_repo(
+            self.workdir, data_source or SAMPLE_DATA, extra_files=extra_files
+        )
         self.github = FakeGitHub(
             REPOSITORY,
             self.bare,
@@ -126,6 +132,7 @@ class ProcessDeployment:
             "AUTHORBOT_LOG_LEVEL": "INFO",
             "AUTHORBOT_POLL_SECONDS": "0.05",
             "AUTHORBOT_GITHUB_THROTTLE": "0",
+            "AUTHORBOT_PUBLIC_URL": self.base_url,
         }
 
     def _log(self, name: str) -> IO[bytes]:

@@ -3,7 +3,7 @@ working them against the GitHub stand-in, and the proof that nothing was lost or
 twice.
 
     .venv/bin/python benchmarks/load_bench.py [--deliveries 2000] [--concurrency 32]
-        [--issues N] [--workers 1] [--seed 1]
+        [--issues N] [--workers 1] [--seed 1] [--batch] [--era yaml|json]
 
 Setup (not timed): a bare data repository of the sample data; the GitHub and ORCID
 stand-ins in this process; N verification requests (both forms, distinct unverified
@@ -19,6 +19,17 @@ every acknowledged delivery stored once and worked to the end once, one status
 comment per issue, no duplicate pull request or reply, each issue's final state,
 and every bot branch equal to the engine's edit on its base. Bounded: the client
 sends exactly the deliveries listed, and every wait has a timeout.
+
+`--batch` configures verifications as `batch` (`.github/authorbot.yml`): the approved
+issues then go into one batch pull request, rebuilt on every event about a member;
+the checks add that there is one open batch, that its commits, record, `closes`
+lines and members' states agree, and that each commit is the engine's edit for its
+issue on the commit before it.
+
+`--era` picks the sample data repository: `yaml` (people.yaml, the files before 2026;
+the default, as the figures in docs/PROOF.md were first measured) or `json`
+(people.json, the Anthology's files today). The bot reads either through
+`bot/anthology`; the checks are the same.
 """
 
 from __future__ import annotations
@@ -40,6 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import audit, traffic  # noqa: E402
 from benchmarks.fleet import ROOT, ProcessDeployment  # noqa: E402
+from bot.demo import SAMPLE_ERAS  # noqa: E402
 from bot.standins.harness import SECRET  # noqa: E402
 
 
@@ -58,16 +70,22 @@ def run_load(
     workers: int = 1,
     seed: int = 1,
     drain_timeout: float = 1800.0,
+    batch: bool = False,
+    era: str = "yaml",
 ) -> dict[str, Any]:
-    """Run the load once under `workdir`; returns the figures and the violations."""
+    """Run the load once under `workdir` (`batch`: verifications go in one batch pull
+    request; `era`: the sample data of `json` (people.json) or `yaml` (people.yaml));
+    returns the figures and the violations."""
     rng = random.Random(seed)
     n_issues = issues or max(6, min(200, deliveries // 13))
-    requests_ = traffic.verify_requests(n_issues, rng)
+    requests_ = traffic.verify_requests(n_issues, rng, SAMPLE_ERAS[era])
     records = {r.orcid: r for r in requests_}
     dep = ProcessDeployment(
         workdir,
         roles=traffic.ROLES,
         orcid_records={o: traffic.FakeRecord(r.given or "", r.family) for o, r in records.items()},
+        extra_files=dict([traffic.BATCH_CONFIG]) if batch else None,
+        data_source=SAMPLE_ERAS[era],
     )
     load_before = os.getloadavg()
     try:
@@ -105,9 +123,10 @@ def run_load(
         load_after = os.getloadavg()
 
         results = json.loads((workdir / "results.json").read_text("utf-8"))
-        return _figures_and_checks(
-            dep, mix, results, started, sent_at, drained_at, load_before, load_after
+        figures = _figures_and_checks(
+            dep, mix, results, started, sent_at, drained_at, load_before, load_after, batch
         )
+        return {"mode": figures.pop("mode"), "data": f"the sample, {era} era", **figures}
     finally:
         dep.stop()
 
@@ -121,6 +140,7 @@ def _figures_and_checks(
     drained_at: float,
     load_before: tuple[float, float, float],
     load_after: tuple[float, float, float],
+    batch: bool = False,
 ) -> dict[str, Any]:
     rows_sent = results["results"]
     latencies = [ms for _, _, _, ms, _ in rows_sent]
@@ -154,7 +174,13 @@ def _figures_and_checks(
     dups = audit.duplicates(dep.github, numbers)
     problems += [f"{name}: {n}" for name, n in dups.items() if n]
     for n in numbers:
-        problems += audit.final_state(dep.github, n, "ready", with_pr=n in mix.approved)
+        problems += audit.final_state(
+            dep.github, n, "ready", with_pr=n in mix.approved, batch=batch
+        )
+    batch_problems, members = audit.batch_consistency(dep.github)
+    problems += batch_problems
+    if batch and sorted(members) != sorted(mix.approved):
+        problems.append(f"the batch holds {sorted(members)}, approved: {sorted(mix.approved)}")
     issues = {n: dict(dep.github.state.issues[n]) for n in numbers}
     branch_problems, checked = audit.branches(dep.bare, issues)
     problems += branch_problems
@@ -164,6 +190,7 @@ def _figures_and_checks(
 
     kinds = mix.kinds()
     return {
+        "mode": "batch" if batch else "per-issue",
         "deliveries sent": len(rows_sent),
         "mix": dict(sorted(kinds.items())),
         "issues": len(numbers),
@@ -180,6 +207,7 @@ def _figures_and_checks(
         "inbox": inbox,
         "jobs per second": inbox["done"] / (drained_at - started),
         "pull requests": len(dep.github.pulls()),
+        "commits in the batch pull request": len(members),
         "bot branches checked (origin, clone)": (checked, clone_checked),
         **dups,
         "load average before/after": (load_before[0], load_after[0]),
@@ -194,6 +222,13 @@ def main() -> int:
     parser.add_argument("--issues", type=int, default=None, help="default: deliveries/13")
     parser.add_argument("--workers", type=int, default=1, help="worker processes")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--batch", action="store_true", help="verifications in a batch PR")
+    parser.add_argument(
+        "--era",
+        choices=sorted(SAMPLE_ERAS),
+        default="yaml",
+        help="the sample data: people.json (json) or people.yaml (yaml, the default)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="authorbot-load-"))
@@ -204,6 +239,8 @@ def main() -> int:
         issues=args.issues,
         workers=args.workers,
         seed=args.seed,
+        batch=args.batch,
+        era=args.era,
     )
     audit.print_table(figures, "python " + " ".join(sys.argv))
     if args.keep:

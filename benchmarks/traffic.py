@@ -30,6 +30,9 @@ STRANGER = "stranger-sam"
 AUTHOR = "author-ana"
 ROLES = {MAINTAINER: "maintain", "triager-tom": "triage"}
 
+# The configuration of the runs in batch mode: verifications go in one batch pull request.
+BATCH_CONFIG = (".github/authorbot.yml", "pull_requests: {verify: batch}\n")
+
 # Events GitHub sends that the endpoint acknowledges with 204 and never stores.
 IGNORED_EVENTS = ("star", "watch", "push", "check_suite", "workflow_run", "fork")
 
@@ -112,12 +115,13 @@ def _anthology_body(page: str, orcid: str, degree: str) -> str:
     )
 
 
-def verify_requests(count: int, rng: random.Random) -> list[Request]:
-    """`count` verification requests for distinct unverified pages of the sample data,
-    alternating the Anthology's form and ours (which lists the papers)."""
+def verify_requests(count: int, rng: random.Random, source: Path = SAMPLE_DATA) -> list[Request]:
+    """`count` verification requests for distinct unverified pages of the sample data
+    in `source` (either era), alternating the Anthology's form and ours (which lists
+    the papers)."""
     from bot.engine.parse import OUR_FORM_PATH, render_issue_form_body
 
-    index = DataIndex.load(SAMPLE_DATA)
+    index = DataIndex.load(source)
     pages: dict[str, list[Any]] = {}
     for occ in index.occurrences():
         page = index.resolve(occ)

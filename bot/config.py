@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import jsonschema
@@ -46,7 +46,20 @@ DEFAULTS: dict[str, Any] = {
         },
     },
     "orcid_check": True,
+    # How approved requests reach the default branch, per request kind: `per-issue`
+    # (one pull request per issue) or `batch` (one open pull request collects them).
+    "pull_requests": {
+        "verify": "per-issue",
+        "split": "per-issue",
+        "merge": "per-issue",
+        "name-change": "per-issue",
+    },
+    "batch_branch_prefix": "authorbot/batch-",
 }
+
+# The request kinds of the engine (plan `kinds`) and the two ways to merge them.
+REQUEST_KINDS = ("verify", "split", "merge", "name-change")
+PER_ISSUE, BATCH = "per-issue", "batch"
 
 
 class ConfigError(Exception):
@@ -101,6 +114,31 @@ class Config:
     data_root: str
     forms: tuple[FormRule, ...]
     orcid_check: bool
+    pull_requests: dict[str, str] = field(default_factory=lambda: dict(DEFAULTS["pull_requests"]))
+    batch_branch_prefix: str = "authorbot/batch-"
+
+    def mode_for(self, kinds: list[str] | tuple[str, ...]) -> str:
+        """`batch` when every kind of a request is configured `batch`, else `per-issue`
+        (a verify+split request goes alone unless both kinds are batched)."""
+        if not kinds:
+            return PER_ISSUE
+        modes = {self.pull_requests.get(kind, PER_ISSUE) for kind in kinds}
+        return BATCH if modes == {BATCH} else PER_ISSUE
+
+    def batch_branch(self, day: str) -> str:
+        """The batch branch opened on `day` (`authorbot/batch-2026-02-01`)."""
+        return f"{self.batch_branch_prefix}{day}"
+
+    def is_batch_branch(self, branch: str) -> bool:
+        """True for a batch branch of this configuration."""
+        return bool(
+            re.fullmatch(re.escape(self.batch_branch_prefix) + r"\d{4}-\d{2}-\d{2}", branch)
+        )
+
+    def issue_of_branch(self, branch: str) -> int | None:
+        """The issue number of a per-issue branch (`authorbot/issue-42` -> 42), else None."""
+        m = re.fullmatch(re.escape(self.branch_prefix) + r"(\d+)", branch)
+        return int(m.group(1)) if m else None
 
     def handles(self, issue: dict[str, Any]) -> bool:
         """True when the issue is one of the bot's (fits an enabled form)."""
@@ -119,7 +157,7 @@ class Config:
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(base)
     for key, value in over.items():
-        if key in ("labels", "paths") and isinstance(value, dict):
+        if key in ("labels", "paths", "pull_requests") and isinstance(value, dict):
             out[key] = {**out[key], **value}
         elif key == "forms" and isinstance(value, dict):
             forms = out["forms"]
@@ -175,6 +213,8 @@ def parse_config(text: str | None) -> Config:
         data_root=merged["paths"]["data_root"],
         forms=forms,
         orcid_check=bool(merged["orcid_check"]),
+        pull_requests=dict(merged["pull_requests"]),
+        batch_branch_prefix=merged["batch_branch_prefix"],
     )
 
 

@@ -14,6 +14,8 @@ import signal
 import sys
 import textwrap
 import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask
@@ -22,6 +24,7 @@ from bot.github.client import GitHubRepo
 from bot.github.errors import PermanentError
 from bot.github.gitrepo import DataClone
 from bot.github.orcid import OrcidClient
+from bot.github.previewstore import PreviewStore
 from bot.settings import Settings, SettingsError, environment_help
 from bot.worker.context import JobContext, load_config
 from bot.worker.handlers import router
@@ -36,10 +39,19 @@ log = logging.getLogger(__name__)
 
 class Bot:
     """The long-lived parts of a worker: the inbox, the ORCID client, and one persistent
-    workspace (clone + index) per repository, kept between jobs."""
+    workspace (clone + index) per repository, kept between jobs.
 
-    def __init__(self, settings: Settings) -> None:
+    Parameters:
+        settings: the deployment's settings.
+        clock: the time now (the date of a new batch); tests pass their own.
+    """
+
+    def __init__(
+        self, settings: Settings, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
         self.settings = settings
+        self.clock = clock
+        self.previews = PreviewStore(settings.preview_dir)
         self.inbox = Inbox(settings.inbox_path)
         self.orcid = (
             OrcidClient(settings.orcid_url, cache_path=settings.state_dir / "orcid-cache.sqlite3")
@@ -67,7 +79,31 @@ class Bot:
             workspace = self._workspaces[job.repository] = Workspace(clone, config.data_root)
         workspace.clone.token = token
         workspace.data_root = config.data_root
-        return JobContext(repo, workspace, self.orcid, config, problems, self.settings.bot_login)
+
+        def enqueue(key: str, action: str, number: int, payload: dict[str, Any]) -> bool:
+            return self.inbox.put(
+                key,
+                "authorbot",
+                {"action": action, "issue": {"number": number}, **payload},
+                action=action,
+                repository=job.repository,
+                issue=number,
+                installation=job.installation,
+            )
+
+        return JobContext(
+            repo,
+            workspace,
+            self.orcid,
+            config,
+            problems,
+            self.settings.bot_login,
+            clock=self.clock,
+            enqueue=enqueue,
+            previews=self.previews,
+            public_url=self.settings.public_url,
+            delivery_id=job.id,
+        )
 
     def runner(self) -> Runner:
         """A runner over this bot's inbox."""
@@ -103,6 +139,14 @@ def build_app(settings: Settings, inbox: Inbox | None = None, on_stored: Any = N
 
         app.config["AUTHORBOT_ISSUE_REPO"] = settings.issue_repo
         app.register_blueprint(pages_blueprint(RefreshingIndex(settings.pages_data_root)))
+    from webhooks.preview import PreviewMiddleware
+
+    app.wsgi_app = PreviewMiddleware(  # type: ignore[method-assign]
+        app.wsgi_app,
+        PreviewStore(settings.preview_dir),
+        issue_repo=settings.issue_repo,
+        cache_size=settings.preview_cache,
+    )
     return app
 
 

@@ -4,12 +4,14 @@ The variables and their defaults are listed in docs/BOT.md ("Deploy"): the webho
 secret, GitHub App or token credentials, the API base URL, the clone URL template, the
 state folder (inbox, clones, ORCID cache), the bot's login, the repositories it works
 on, the ORCID API URL, and worker tuning (lease, attempts, backoff, poll interval,
-request spacing, GitHub timeout, log level).
+request spacing, GitHub timeout, log level), and the public address previews are
+linked under.
 """
 
 from __future__ import annotations
 
 import os
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +45,11 @@ class Settings:
     # refused. Empty: any (tests that build Settings by hand); the environment's
     # default is the Anthology's data repository.
     repositories: tuple[str, ...] = ()
+    # authorbot's public address (`https://authorbot.example.org`): the pull requests
+    # and status comments link previews under it. None: no preview links.
+    public_url: str | None = None
+    # How many commits' preview pages each web process keeps loaded.
+    preview_cache: int = 2
 
     def serves(self, repository: str | None) -> bool:
         """True when the bot works on `repository` (names compare case-insensitively)."""
@@ -55,6 +62,11 @@ class Settings:
     def inbox_path(self) -> Path:
         """The SQLite inbox."""
         return self.state_dir / "inbox.sqlite3"
+
+    @property
+    def preview_dir(self) -> Path:
+        """The preview records and the unpacked commits (`bot/github/previewstore.py`)."""
+        return self.state_dir / "previews"
 
     def clone_path(self, repository: str) -> Path:
         """Where the persistent clone of `owner/name` lives."""
@@ -98,7 +110,8 @@ class Settings:
         """Read the settings from environment variables (see the module docstring).
 
         Raises:
-            SettingsError: the private key file cannot be read.
+            SettingsError: the private key file cannot be read, or a preview setting is
+                not valid.
         """
         env = os.environ if env is None else env
         key = env.get("GITHUB_APP_PRIVATE_KEY")
@@ -141,7 +154,44 @@ class Settings:
             else None,
             issue_repo=env.get("AUTHORBOT_ISSUE_REPO", "acl-org/acl-anthology"),
             repositories=_repositories(env.get("AUTHORBOT_REPOSITORIES", "acl-org/acl-anthology")),
+            public_url=_public_url(env.get("AUTHORBOT_PUBLIC_URL") or ""),
+            preview_cache=_preview_cache(env.get("AUTHORBOT_PREVIEW_CACHE") or "2"),
         )
+
+
+def _public_url(text: str) -> str | None:
+    """`AUTHORBOT_PUBLIC_URL`: an http(s) address without a trailing slash, or None.
+
+    Raises:
+        SettingsError: anything else (a link in every pull request would be broken).
+    """
+    url = text.strip().rstrip("/")
+    if not url:
+        return None
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise SettingsError(
+            f"AUTHORBOT_PUBLIC_URL must be authorbot's public http(s) address, like "
+            f"https://authorbot.example.org (got {text!r})"
+        )
+    return url
+
+
+def _preview_cache(text: str) -> int:
+    """`AUTHORBOT_PREVIEW_CACHE`: a whole number of commits, at least 1.
+
+    Raises:
+        SettingsError: anything else.
+    """
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise SettingsError(
+            f"AUTHORBOT_PREVIEW_CACHE must be a whole number of commits, at least 1 (got {text!r})"
+        )
+    return value
 
 
 def _repositories(text: str) -> tuple[str, ...]:
@@ -186,6 +236,8 @@ ENVIRONMENT: tuple[tuple[str, str], ...] = (
         "AUTHORBOT_ISSUE_REPO",
         "where the pages' Submit files issues (default acl-org/acl-anthology)",
     ),
+    ("AUTHORBOT_PUBLIC_URL", "authorbot's public address: previews are linked under it"),
+    ("AUTHORBOT_PREVIEW_CACHE", "commits whose previews each web process keeps loaded (default 2)"),
 )
 
 

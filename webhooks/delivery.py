@@ -15,7 +15,15 @@ from typing import Any
 from webhooks import signature
 
 # Events the worker acts on; everything else is acknowledged with 204 and dropped.
-HANDLED_EVENTS = frozenset({"issues", "issue_comment", "pull_request"})
+HANDLED_EVENTS = frozenset(
+    {
+        "issues",
+        "issue_comment",
+        "pull_request",
+        "pull_request_review",
+        "pull_request_review_comment",
+    }
+)
 
 
 class DeliveryRejected(Exception):

@@ -226,6 +226,33 @@ class GitHubRepo:
         with _translated():
             return [dict(p.raw_data) for p in self._repo.get_pulls(state="open")]
 
+    def find_pulls(self, head_branch: str, state: str = "all") -> list[dict[str, Any]]:
+        """The pull requests from `head_branch` of this repository in `state` (`open`,
+        `closed`, `all`), newest first."""
+        owner = self.full_name.split("/")[0]
+        params = {"state": state, "head": f"{owner}:{head_branch}", "per_page": 100}
+        found = self._json("GET", "/pulls", parameters=params) or []
+        pulls = [dict(p) for p in found if p["head"]["ref"] == head_branch]
+        return sorted(pulls, key=lambda p: -int(p["number"]))
+
+    def get_pull(self, number: int) -> dict[str, Any]:
+        """One pull request as GitHub returns it now."""
+        return dict(self._json("GET", f"/pulls/{number}"))
+
+    def reply_to_review_comment(self, pull: int, comment_id: int, body: str) -> dict[str, Any]:
+        """Answer a review comment in its thread."""
+        return dict(
+            self._json("POST", f"/pulls/{pull}/comments/{comment_id}/replies", input={"body": body})
+        )
+
+    def list_review_comments(self, pull: int) -> list[dict[str, Any]]:
+        """The review comments of a pull request, oldest first."""
+        return list(self._json("GET", f"/pulls/{pull}/comments", parameters={"per_page": 100}))
+
+    def react_to_review_comment(self, comment_id: int, content: str) -> None:
+        """Add a reaction to a review comment (idempotent)."""
+        self._json("POST", f"/pulls/comments/{comment_id}/reactions", input={"content": content})
+
     def create_pull(self, title: str, body: str, head: str, base: str) -> dict[str, Any]:
         """Open a pull request. A 422 "already exists" raises PermanentError(422)."""
         with _translated():

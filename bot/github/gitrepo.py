@@ -188,32 +188,61 @@ class DataClone:
         out = self.git("ls-remote", "origin", f"refs/heads/{branch}")
         return out.split()[0] if out else None
 
-    def publish_branch(
-        self, branch: str, base: str, paths: list[str], message: str
-    ) -> BranchResult:
-        """Commit `paths` (already written in the working copy, on top of `base`) and
-        make the remote `branch` hold exactly that one commit.
-
-        When the remote branch already has the same tree with `base` as its parent,
-        nothing is pushed and its head is kept. Otherwise the branch is (force) pushed,
-        leased on the head seen just before, so a concurrent change is not overwritten
-        silently.
-        """
+    def commit(self, paths: list[str], message: str) -> str:
+        """Commit `paths` (already written in the working copy) on top of the commit
+        checked out; returns the new commit (the clone stays on it, detached)."""
         if not paths:
             raise GitError("the plan wrote no files")
         self.git("add", "--", *paths)
         self.git("commit", "--quiet", "--no-verify", "-m", message)
-        tree = self.git("rev-parse", "HEAD^{tree}")
+        return self.git("rev-parse", "HEAD")
+
+    def chain(self, base: str, head: str) -> list[tuple[str, str]] | None:
+        """What a branch from `base` to `head` holds: the (tree, message) of each commit,
+        oldest first; None when `head` is not a line of single-parent commits on `base`.
+
+        Two branches with equal chains make the same pull request, whatever their
+        commit ids (the dates differ each time a branch is rebuilt).
+        """
+        if head == base:
+            return []
+        out = self.git(
+            "log",
+            "--first-parent",
+            "--reverse",
+            "--format=%H %T %P%x00%B%x1e",
+            f"{base}..{head}",
+            check=False,
+        )
+        commits: list[tuple[str, str]] = []
+        parent = base
+        for record in out.split("\x1e"):
+            record = record.strip("\n")
+            if not record:
+                continue
+            header, _, message = record.partition("\x00")
+            commit, tree, *parents = header.split()
+            if parents != [parent]:
+                return None
+            commits.append((tree, message.strip()))
+            parent = commit
+        return commits if commits and parent == self.git("rev-parse", head) else None
+
+    def push_commits(self, branch: str, base: str, head: str) -> BranchResult:
+        """Make the remote `branch` hold the commits from `base` to `head`.
+
+        When the remote branch already holds the same chain on the same base (the same
+        trees and messages), nothing is pushed and its head is kept, so a re-run is a
+        no-op. Otherwise the branch is (force) pushed, leased on the head seen just
+        before, so a concurrent change is not overwritten silently.
+        """
         remote = self.remote_head(branch)
         if remote is not None:
             self.git(
                 "fetch", "--no-tags", "origin", f"+refs/heads/{branch}:refs/remotes/origin/{branch}"
             )
-            same_tree = self.git("rev-parse", f"{remote}^{{tree}}") == tree
-            parent = self.git("rev-parse", f"{remote}^", check=False)
-            if same_tree and parent == base:
+            if self.chain(base, remote) == self.chain(base, head):
                 return BranchResult(head=remote, base=base, pushed=False)
-        head = self.git("rev-parse", "HEAD")
         self.git(
             "push",
             "--quiet",
@@ -222,3 +251,29 @@ class DataClone:
             f"{head}:refs/heads/{branch}",
         )
         return BranchResult(head=head, base=base, pushed=True)
+
+    def has_commit(self, commit: str) -> bool:
+        """True when the clone holds `commit`."""
+        proc = subprocess.run(
+            ["git", "cat-file", "-e", f"{commit}^{{commit}}"],
+            cwd=self.path,
+            env=self._env(),
+            capture_output=True,
+        )
+        return proc.returncode == 0
+
+    def restore_branch(self, branch: str, commit: str) -> bool:
+        """Point the remote `branch` at `commit` again (after someone deleted or moved
+        it); False when the clone does not have that commit."""
+        if not self.has_commit(commit):
+            return False
+        self.git("push", "--quiet", "--force", "origin", f"{commit}:refs/heads/{branch}")
+        return True
+
+    def publish_branch(
+        self, branch: str, base: str, paths: list[str], message: str
+    ) -> BranchResult:
+        """Commit `paths` (already written in the working copy, on top of `base`) and
+        make the remote `branch` hold exactly that one commit (see `push_commits`)."""
+        head = self.commit(paths, message)
+        return self.push_commits(branch, base, head)

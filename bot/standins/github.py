@@ -1,9 +1,13 @@
 """A stand-in for GitHub: the REST endpoints the bot uses, and the webhooks GitHub sends.
 
-It keeps issues, comments, labels, reactions, collaborators and pull requests in
-memory, serves file contents and blobs from a real bare git repository (the pull
-request branches the bot pushes land there too), and answers with JSON shaped like
-GitHub's, so PyGithub talks to it through `base_url` as to the real thing.
+It keeps issues, comments, labels, reactions, collaborators and pull requests (with
+their commits, review comments, reviews, reopening and merging) in memory, serves file
+contents and blobs from a real bare git repository (the pull request branches the bot
+pushes land there too, and a merge is a real merge commit there), and answers with
+JSON shaped like GitHub's, so PyGithub talks to it through `base_url` as to the real
+thing. As on GitHub, a pull request is also an issue (comments on it are issue
+comments), merging one into the default branch closes the issues its body closes
+(`closes #N`), and a closed pull request reopens only while its branch is where it was.
 
 Every change made through the API or through the helper methods (`open_issue`,
 `comment`, `add_label`, ...) sends the webhook GitHub would send, signed with the
@@ -138,6 +142,14 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
+_CLOSING = re.compile(r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+#(\d+)\b", re.IGNORECASE)
+
+
+def _closing_references(text: str) -> list[int]:
+    """The issues a pull request body closes on merge (`closes #12`, `Fixes #3`...)."""
+    return sorted({int(m.group(1)) for m in _CLOSING.finditer(text)})
+
+
 @dataclass
 class _State:
     issues: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -145,6 +157,8 @@ class _State:
     reactions: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     pulls: dict[int, dict[str, Any]] = field(default_factory=dict)
     labels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    review_comments: dict[int, dict[str, Any]] = field(default_factory=dict)
+    review_reactions: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 class FakeGitHub(JsonServer):
@@ -480,6 +494,131 @@ class FakeGitHub(JsonServer):
         self._emit("pull_request", "closed", user, number=number, pull_request=dict(pull))
         return number
 
+    def close_pull(self, number: int, user: str) -> dict[str, Any]:
+        """A person closes a pull request without merging (sends `pull_request.closed`)."""
+        with self.lock:
+            pull = self.state.pulls[number]
+            self._set_pull_state(pull, "closed")
+            snapshot = dict(pull)
+        self._emit("pull_request", "closed", user, number=number, pull_request=snapshot)
+        return snapshot
+
+    def merge_pull(self, number: int, user: str) -> dict[str, Any]:
+        """A maintainer merges a pull request (what `PUT .../pulls/N/merge` does): a merge
+        commit on the base branch of the bare repository, the pull request merged, the
+        issues its body closes closed (when the base is the default branch), and the
+        webhooks `pull_request.closed` and `issues.closed`.
+
+        Raises:
+            ValueError: it is not open, or the merge has conflicts (GitHub's 405).
+        """
+        with self.lock:
+            pull = self.state.pulls[number]
+            if pull["state"] != "open":
+                raise ValueError("Pull Request is not mergeable")
+            base, head = pull["base"]["ref"], pull["head"]["ref"]
+            base_sha, head_sha = self._branch_sha(base), self._branch_sha(head)
+            if base_sha is None or head_sha is None:
+                raise ValueError("Pull Request is not mergeable")
+            tree = self._git("merge-tree", "--write-tree", base_sha, head_sha, check=False)
+            if tree.returncode != 0:
+                raise ValueError("Pull Request is not mergeable")
+            message = f"Merge pull request #{number} from {self.owner}/{head}\n\n{pull['title']}"
+            env_args = ("-c", "user.name=GitHub", "-c", "user.email=noreply@github.com")
+            merge = (
+                subprocess.run(
+                    [
+                        "git",
+                        *env_args,
+                        "--git-dir",
+                        str(self.git_dir),
+                        "commit-tree",
+                        tree.stdout.decode().split()[0],
+                        "-p",
+                        base_sha,
+                        "-p",
+                        head_sha,
+                        "-m",
+                        message,
+                    ],
+                    capture_output=True,
+                    check=True,
+                )
+                .stdout.decode()
+                .strip()
+            )
+            self._git("update-ref", f"refs/heads/{base}", merge, base_sha)
+            pull["head"]["sha"] = head_sha
+            pull.update(merged=True, merged_at=_now(), merge_commit_sha=merge)
+            self._set_pull_state(pull, "closed")
+            snapshot = dict(pull)
+            closes = []
+            if base == self.default_branch:
+                closes = [
+                    n
+                    for n in _closing_references(pull.get("body") or "")
+                    if n in self.state.issues
+                    and self.state.issues[n]["state"] == "open"
+                    and "pull_request" not in self.state.issues[n]
+                ]
+        self._emit("pull_request", "closed", user, number=number, pull_request=snapshot)
+        for n in closes:
+            self.edit_issue(n, user, state="closed")
+        return {"sha": merge, "merged": True, "message": "Pull Request successfully merged"}
+
+    def review_comment(
+        self, number: int, user: str, body: str, path: str = "data/json/people.json", line: int = 1
+    ) -> dict[str, Any]:
+        """A reviewer comments on a line of a pull request's diff (sends
+        `pull_request_review_comment.created`)."""
+        with self.lock:
+            pull = self._fresh(self.state.pulls[number])
+            comment = self._review_comment_json(pull, user, body, path, line, None)
+            snapshot = dict(pull)
+        self._emit(
+            "pull_request_review_comment", "created", user, comment=comment, pull_request=snapshot
+        )
+        return comment
+
+    def review(self, number: int, user: str, body: str, state: str = "commented") -> dict[str, Any]:
+        """A reviewer submits a review (sends `pull_request_review.submitted`)."""
+        with self.lock:
+            pull = self._fresh(self.state.pulls[number])
+            rid = next(self._ids)
+            review = {
+                "id": rid,
+                "node_id": f"PRR_{rid}",
+                "user": self.user_json(user),
+                "body": body,
+                "state": state,
+                "html_url": f"{pull['html_url']}#pullrequestreview-{rid}",
+                "pull_request_url": pull["url"],
+                "author_association": self._association(user),
+                "submitted_at": _now(),
+                "commit_id": pull["head"]["sha"],
+            }
+            snapshot = dict(pull)
+        self._emit("pull_request_review", "submitted", user, review=review, pull_request=snapshot)
+        return review
+
+    def delete_branch(self, branch: str) -> None:
+        """Someone deletes a branch (GitHub's button after closing a pull request)."""
+        self._git("update-ref", "-d", f"refs/heads/{branch}")
+
+    def pull_commits(self, number: int) -> list[dict[str, Any]]:
+        """A pull request's commits, oldest first, as `GET .../pulls/N/commits` lists them."""
+        with self.lock:
+            pull = self._fresh(self.state.pulls[number])
+        return self._commits_between(pull["base"]["ref"], pull["head"]["sha"])
+
+    def review_comments_on(self, number: int) -> list[dict[str, Any]]:
+        """A pull request's review comments, oldest first."""
+        with self.lock:
+            url = self.state.pulls[number]["url"]
+            return [
+                dict(c) for c in self.state.review_comments.values() if c["pull_request_url"] == url
+            ]
+
     def inject(self, method: str, path: str, **kwargs: Any) -> Fault:
         """Add a fault (see `Fault`); `path` is a regex matched against the request path."""
         fault = Fault(method, path, **kwargs)
@@ -516,6 +655,133 @@ class FakeGitHub(JsonServer):
             return sum(1 for m, p, _ in self.requests if m == method and pattern.fullmatch(p))
 
     # ------------------------------------------------------------------ plumbing
+    def _fresh(
+        self, pull: dict[str, Any], heads: dict[str, str] | None = None, count: bool = True
+    ) -> dict[str, Any]:
+        """An open pull request's head follows its branch (as on GitHub); a closed one
+        keeps the head it had when it was closed. `heads` (branch -> sha, read once for
+        a list) saves a git call per pull request; `count` fills `commits`, which only
+        the single pull request's answer has. Hold the lock."""
+        if pull["state"] == "open" and "sha" in pull["head"]:
+            ref = pull["head"]["ref"]
+            sha = heads.get(ref) if heads is not None else self._branch_sha(ref)
+            if sha:
+                pull["head"]["sha"] = sha
+                if count:
+                    pull["commits"] = len(self._commit_ids(pull["base"]["ref"], sha))
+        return pull
+
+    def _branch_heads(self) -> dict[str, str]:
+        """Every branch of the bare repository -> its head, in one git call."""
+        out = self._git("for-each-ref", "--format=%(refname:lstrip=2) %(objectname)", "refs/heads")
+        return dict(line.split(" ", 1) for line in out.stdout.decode().splitlines() if line)
+
+    def _set_pull_state(self, pull: dict[str, Any], state: str) -> None:
+        """Open or close a pull request and its issue. Hold the lock."""
+        if state == "closed":
+            self._fresh(pull)
+        pull["state"] = state
+        pull["updated_at"] = _now()
+        pull["closed_at"] = _now() if state == "closed" else None
+        issue = self.state.issues.get(pull["number"])
+        if issue is not None and "pull_request" in issue:
+            issue["state"] = state
+            issue["closed_at"] = pull["closed_at"]
+            issue["pull_request"]["merged_at"] = pull.get("merged_at")
+
+    def _commit_ids(self, base: str, head: str) -> list[str]:
+        out = self._git("rev-list", "--reverse", f"refs/heads/{base}..{head}", check=False)
+        return out.stdout.decode().split() if out.returncode == 0 else []
+
+    def _commits_between(self, base: str, head: str) -> list[dict[str, Any]]:
+        commits = []
+        for sha in self._commit_ids(base, head):
+            raw = self._git("cat-file", "commit", sha).stdout.decode("utf-8")
+            headers, _, message = raw.partition("\n\n")
+            fields: dict[str, list[str]] = {}
+            for line in headers.splitlines():
+                key, _, value = line.partition(" ")
+                fields.setdefault(key, []).append(value)
+
+            def person(value: str) -> dict[str, str]:
+                name, _, rest = value.partition(" <")
+                email, _, stamp = rest.partition("> ")
+                when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(stamp.split()[0])))
+                return {"name": name, "email": email, "date": when}
+
+            commits.append(
+                {
+                    "sha": sha,
+                    "node_id": f"C_{sha[:10]}",
+                    "url": f"{self._repo_url()}/commits/{sha}",
+                    "html_url": f"https://github.com/{self.full_name}/commit/{sha}",
+                    "commit": {
+                        "author": person(fields["author"][0]),
+                        "committer": person(fields["committer"][0]),
+                        "message": message.rstrip("\n"),
+                        "tree": {
+                            "sha": fields["tree"][0],
+                            "url": f"{self._repo_url()}/git/trees/{fields['tree'][0]}",
+                        },
+                        "url": f"{self._repo_url()}/git/commits/{sha}",
+                        "comment_count": 0,
+                    },
+                    "author": None,
+                    "committer": None,
+                    "parents": [
+                        {"sha": parent, "url": f"{self._repo_url()}/commits/{parent}"}
+                        for parent in fields.get("parent", [])
+                    ],
+                }
+            )
+        return commits
+
+    def _review_comment_json(
+        self,
+        pull: dict[str, Any],
+        user: str,
+        body: str,
+        path: str,
+        line: int,
+        in_reply_to: int | None,
+    ) -> dict[str, Any]:
+        """A new review comment, stored. Hold the lock."""
+        cid = next(self._ids)
+        comment = {
+            "url": f"{self._repo_url()}/pulls/comments/{cid}",
+            "id": cid,
+            "node_id": f"PRRC_{cid}",
+            "pull_request_review_id": next(self._ids),
+            "diff_hunk": "@@ -1,1 +1,1 @@",
+            "path": path,
+            "position": line,
+            "original_position": line,
+            "line": line,
+            "side": "RIGHT",
+            "commit_id": pull["head"]["sha"],
+            "original_commit_id": pull["head"]["sha"],
+            "user": self.user_json(user),
+            "body": body,
+            "created_at": _now(),
+            "updated_at": _now(),
+            "html_url": f"{pull['html_url']}#discussion_r{cid}",
+            "pull_request_url": pull["url"],
+            "author_association": self._association(user),
+            "_links": {
+                "self": {"href": f"{self._repo_url()}/pulls/comments/{cid}"},
+                "html": {"href": f"{pull['html_url']}#discussion_r{cid}"},
+                "pull_request": {"href": pull["url"]},
+            },
+            "reactions": {
+                "url": f"{self._repo_url()}/pulls/comments/{cid}/reactions",
+                "total_count": 0,
+            },
+        }
+        if in_reply_to is not None:
+            comment["in_reply_to_id"] = in_reply_to
+        self.state.review_comments[cid] = comment
+        return dict(comment)
+
     def _git(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
         return subprocess.run(
             ["git", "--git-dir", str(self.git_dir), *args], capture_output=True, check=check
@@ -849,9 +1115,10 @@ class FakeGitHub(JsonServer):
             state = req.arg("state", "open")
             head = req.arg("head")
             with self.lock:
+                heads = self._branch_heads()
                 found = [
-                    dict(p)
-                    for p in self.state.pulls.values()
+                    dict(self._fresh(p, heads, count=False))
+                    for p in sorted(self.state.pulls.values(), key=lambda p: -p["number"])
                     if (state == "all" or p["state"] == state)
                     and (head is None or p["head"]["label"] == head)
                 ]
@@ -861,7 +1128,7 @@ class FakeGitHub(JsonServer):
         def get_pull(req: Request, name: str, number: str) -> Reply:
             with self.lock:
                 pull = self.state.pulls.get(int(number))
-                return Reply(200, dict(pull)) if pull else not_found
+                return Reply(200, dict(self._fresh(pull))) if pull else not_found
 
         @self.route("POST", repo + r"/pulls")
         def create_pull(req: Request, name: str) -> Reply:
@@ -953,27 +1220,82 @@ class FakeGitHub(JsonServer):
                     "maintainer_can_modify": False,
                 }
                 self.state.pulls[number] = pull
+                self._fresh(pull)
+                # A pull request is an issue too: its conversation is issue comments.
+                self.state.issues[number] = {
+                    "url": f"{self._repo_url()}/issues/{number}",
+                    "repository_url": self._repo_url(),
+                    "html_url": pull["html_url"],
+                    "comments_url": f"{self._repo_url()}/issues/{number}/comments",
+                    "id": next(self._ids),
+                    "node_id": f"I_{number}",
+                    "number": number,
+                    "title": pull["title"],
+                    "user": self.user_json(user),
+                    "labels": [],
+                    "state": "open",
+                    "locked": False,
+                    "comments": 0,
+                    "created_at": pull["created_at"],
+                    "updated_at": pull["updated_at"],
+                    "closed_at": None,
+                    "author_association": "NONE",
+                    "body": pull["body"],
+                    "pull_request": {
+                        "url": url,
+                        "html_url": pull["html_url"],
+                        "diff_url": pull["diff_url"],
+                        "patch_url": f"https://github.com/{self.full_name}/pull/{number}.patch",
+                        "merged_at": None,
+                    },
+                }
                 snapshot = dict(pull)
             self._emit("pull_request", "opened", user, number=number, pull_request=snapshot)
             return Reply(201, snapshot)
 
         @self.route("PATCH", repo + r"/pulls/(\d+)")
         def edit_pull(req: Request, name: str, number: str) -> Reply:
+            body = req.body or {}
             with self.lock:
                 pull = self.state.pulls.get(int(number))
                 if pull is None:
                     return not_found
-                for key in ("title", "body", "state"):
-                    if key in (req.body or {}):
-                        pull[key] = req.body[key]
+                action = "edited"
+                wanted = body.get("state")
+                if wanted == "open" and pull["state"] == "closed":
+                    # GitHub reopens a pull request only if it is not merged and its
+                    # branch is where it was when it was closed.
+                    if pull.get("merged") or self._branch_sha(pull["head"]["ref"]) != pull[
+                        "head"
+                    ].get("sha"):
+                        return Reply(
+                            422,
+                            {
+                                "message": "Validation Failed",
+                                "errors": [
+                                    {
+                                        "resource": "PullRequest",
+                                        "code": "custom",
+                                        "field": "state",
+                                        "message": "state cannot be changed. The "
+                                        f"{pull['head']['ref']} branch was force-pushed or "
+                                        "recreated.",
+                                    }
+                                ],
+                                "documentation_url": "https://docs.github.com/rest/pulls/pulls#update-a-pull-request",
+                            },
+                        )
+                    self._set_pull_state(pull, "open")
+                    action = "reopened"
+                elif wanted == "closed" and pull["state"] == "open":
+                    self._set_pull_state(pull, "closed")
+                    action = "closed"
+                for key in ("title", "body"):
+                    if key in body:
+                        pull[key] = body[key]
+                        self.state.issues.get(int(number), {})[key] = body[key]
                 pull["updated_at"] = _now()
-                if pull["state"] == "closed" and not pull["closed_at"]:
-                    pull["closed_at"] = _now()
-                sha = self._branch_sha(pull["head"]["ref"])
-                if sha:
-                    pull["head"]["sha"] = sha
-                snapshot = dict(pull)
-            action = "closed" if (req.body or {}).get("state") == "closed" else "edited"
+                snapshot = dict(self._fresh(pull))
             self._emit(
                 "pull_request",
                 action,
@@ -982,6 +1304,84 @@ class FakeGitHub(JsonServer):
                 pull_request=snapshot,
             )
             return Reply(200, snapshot)
+
+        @self.route("PUT", repo + r"/pulls/(\d+)/merge")
+        def merge(req: Request, name: str, number: str) -> Reply:
+            if int(number) not in self.state.pulls:
+                return not_found
+            try:
+                return Reply(200, self.merge_pull(int(number), self._user_of(req) or ""))
+            except ValueError as exc:
+                return Reply(405, {"message": str(exc)})
+
+        @self.route("GET", repo + r"/pulls/(\d+)/commits")
+        def pull_commits(req: Request, name: str, number: str) -> Reply:
+            if int(number) not in self.state.pulls:
+                return not_found
+            return self._page(req, self.pull_commits(int(number)))
+
+        @self.route("GET", repo + r"/pulls/(\d+)/comments")
+        def list_review_comments(req: Request, name: str, number: str) -> Reply:
+            if int(number) not in self.state.pulls:
+                return not_found
+            return self._page(req, self.review_comments_on(int(number)))
+
+        @self.route("POST", repo + r"/pulls/(\d+)/comments/(\d+)/replies")
+        def reply_review_comment(req: Request, name: str, number: str, cid: str) -> Reply:
+            body = (req.body or {}).get("body")
+            user = self._user_of(req) or ""
+            with self.lock:
+                pull = self.state.pulls.get(int(number))
+                parent = self.state.review_comments.get(int(cid))
+                if pull is None or parent is None or parent["pull_request_url"] != pull["url"]:
+                    return not_found
+                if not isinstance(body, str) or not body:
+                    return Reply(422, {"message": "Validation Failed"})
+                comment = self._review_comment_json(
+                    self._fresh(pull), user, body, parent["path"], parent["line"], int(cid)
+                )
+                snapshot = dict(pull)
+            self._emit(
+                "pull_request_review_comment",
+                "created",
+                user,
+                comment=comment,
+                pull_request=snapshot,
+            )
+            return Reply(201, comment)
+
+        @self.route("POST", repo + r"/pulls/comments/(\d+)/reactions")
+        def react_review_comment(req: Request, name: str, cid: str) -> Reply:
+            content = (req.body or {}).get("content")
+            if content not in {
+                "+1",
+                "-1",
+                "laugh",
+                "confused",
+                "heart",
+                "hooray",
+                "rocket",
+                "eyes",
+            }:
+                return Reply(422, {"message": "Validation Failed"})
+            user = self._user_of(req) or ""
+            with self.lock:
+                if int(cid) not in self.state.review_comments:
+                    return not_found
+                existing = self.state.review_reactions.setdefault(int(cid), [])
+                for reaction in existing:
+                    if reaction["content"] == content and reaction["user"]["login"] == user:
+                        return Reply(200, dict(reaction))
+                rid = next(self._ids)
+                reaction = {
+                    "id": rid,
+                    "node_id": f"REA_{rid}",
+                    "user": self.user_json(user),
+                    "content": content,
+                    "created_at": _now(),
+                }
+                existing.append(reaction)
+                return Reply(201, dict(reaction))
 
         @self.route("GET", repo + r"/contents/(.+)")
         def contents(req: Request, name: str, path: str) -> Reply:

@@ -7,10 +7,12 @@ internet; the stand-ins send signed webhooks to the app exactly as GitHub would.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +62,7 @@ class LocalDeployment:
             people.yaml sample; `bot.demo.SAMPLE_ERAS` has both eras).
         worker: run a worker thread (False: tests run workers themselves).
         lease_seconds, backoff_base: worker tuning (short in tests).
+        clock: the worker's time (the date of a new batch); tests set it.
     """
 
     def __init__(
@@ -74,6 +77,7 @@ class LocalDeployment:
         lease_seconds: float = 5.0,
         backoff_base: float = 0.05,
         client_timeout: float = 5.0,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.workdir = Path(workdir)
         self.bare = make_data_repo(
@@ -91,6 +95,7 @@ class LocalDeployment:
         self._lease = lease_seconds
         self._backoff = backoff_base
         self._client_timeout = client_timeout
+        self.clock = clock or (lambda: datetime.now(UTC))
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -123,11 +128,15 @@ class LocalDeployment:
             backoff_cap=5.0,
             repositories=(REPOSITORY,),
         )
-        self.bot = Bot(self.settings)
+        self.bot = Bot(self.settings, clock=lambda: self.clock())
         app = build_app(self.settings, self.bot.inbox, on_stored=self._wake.set)
         self._server = make_server("127.0.0.1", 0, app, threaded=True)
         self._spawn(self._server.serve_forever, 0.05)
-        self.webhook_url = f"http://127.0.0.1:{self._server.server_port}/webhook"
+        self.public_url = f"http://127.0.0.1:{self._server.server_port}"
+        self.webhook_url = f"{self.public_url}/webhook"
+        # The previews are served by this server; the bot links them under its address.
+        self.settings = dataclasses.replace(self.settings, public_url=self.public_url)
+        self.bot.settings = self.settings
         self.github.webhook_url = self.webhook_url
         if self._want_worker:
             self.start_worker()
@@ -162,6 +171,7 @@ class LocalDeployment:
             "AUTHORBOT_LOG_LEVEL": "INFO",
             "AUTHORBOT_POLL_SECONDS": "0.05",
             "AUTHORBOT_GITHUB_THROTTLE": "0",
+            "AUTHORBOT_PUBLIC_URL": s.public_url or "",
         }
 
     def idle(self) -> bool:

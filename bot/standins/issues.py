@@ -18,7 +18,7 @@ _BODY = """### Confirming that Author is Published in the Anthology
 
 ### Author Pages in the Anthology
 
-https://aclanthology.org/people/valentin-barriere/unverified/
+https://aclanthology.org/people/{page}/
 
 ### Author ORCID
 
@@ -48,6 +48,11 @@ _No response_
 _No response_"""
 
 
-def verify_body(orcid: str = VERIFY_ORCID, degree: str = "Télécom Paris") -> str:
-    """The issue body asking to verify `valentin-barriere/unverified` with this ORCID iD."""
-    return _BODY.format(orcid=orcid, degree=degree)
+def verify_body(
+    orcid: str = VERIFY_ORCID,
+    degree: str = "Télécom Paris",
+    page: str = "valentin-barriere/unverified",
+) -> str:
+    """The issue body asking to verify `page` (by default Valentin Barriere's
+    unverified page) with this ORCID iD."""
+    return _BODY.format(orcid=orcid, degree=degree, page=page)

@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from bot.github.client import role_at_least
-from bot.worker.commands import Command, help_text, parse_commands
+from bot.worker.commands import ISSUE_VERBS, Command, help_text, parse_commands
 from bot.worker.context import JobContext
 from bot.worker.issue_flow import Approval, process_issue
 from bot.worker.state import STATUS_MARKER
@@ -41,6 +41,11 @@ def handle_comment(ctx: JobContext, payload: dict[str, Any]) -> None:
         return
     number, comment_id = issue["number"], comment["id"]
     login = comment["user"]["login"]
+    if "pull_request" in issue:
+        from bot.worker.pull_flow import handle_pull_commands
+
+        if handle_pull_commands(ctx, number, comment_id, login, commands, via="comment"):
+            return
     if "pull_request" in issue or not ctx.config.handles(issue):
         ctx.repo.react(number, comment_id, "confused")
         reply_once(
@@ -83,6 +88,17 @@ def _run(ctx: JobContext, number: int, comment_id: int, login: str, command: Com
             )
             return
     verb = command.verb
+    if verb not in ISSUE_VERBS:
+        ctx.repo.react(number, comment_id, "confused")
+        reply_once(
+            ctx,
+            number,
+            comment_id,
+            verb,
+            f"@{login} `{verb}` works on the bot's pull requests; on an issue, "
+            f"`@{handle} retry` runs again whatever is due.",
+        )
+        return
     if verb == "help":
         reply_once(ctx, number, comment_id, verb, help_text(handle, label))
         ctx.repo.react(number, comment_id, "+1")
@@ -98,6 +114,8 @@ def _run(ctx: JobContext, number: int, comment_id: int, login: str, command: Com
             number,
             change_state=lambda s: s.but(approved=None, approved_by=None, cancelled=True),
         )
+    elif verb in ("batch", "solo"):
+        outcome = process_issue(ctx, number, change_state=lambda s: s.but(mode=verb, waiting=False))
     elif verb == "preview":
         outcome = process_issue(ctx, number, publish=False)
     else:  # retry

@@ -11,6 +11,13 @@ bot's own help never triggers anything.
     @authorbot approve          open the pull request (triage permission or higher)
     @authorbot id <person-id>   use this ID for the new person (triage or higher)
     @authorbot cancel           withdraw the approval and close the pull request (triage or higher)
+    @authorbot batch            put the change in the batch pull request (triage or higher)
+    @authorbot solo             give the change a pull request of its own (triage or higher)
+
+On the bot's pull requests:
+
+    @authorbot refresh          rebuild it from its issues and the default branch (triage or higher)
+    @authorbot help             the commands of pull requests (anyone)
 """
 
 from __future__ import annotations
@@ -20,8 +27,11 @@ from dataclasses import dataclass
 
 # Verbs anyone may use, and those that need triage permission or higher.
 PUBLIC_VERBS = frozenset({"help", "preview", "retry"})
-MAINTAINER_VERBS = frozenset({"approve", "id", "cancel"})
+MAINTAINER_VERBS = frozenset({"approve", "id", "cancel", "batch", "solo", "refresh"})
 VERBS = PUBLIC_VERBS | MAINTAINER_VERBS
+# What each place understands: issues, and the bot's pull requests.
+ISSUE_VERBS = VERBS - {"refresh"}
+PULL_VERBS = frozenset({"help", "refresh"})
 
 PERSON_ID = re.compile(r"[a-z][-a-z0-9]+")
 
@@ -36,8 +46,20 @@ Commands (write them on a line of their own in a comment on this issue):
 | `@{handle} approve` | approve the change: open or update the pull request | triage or higher |
 | `@{handle} id <person-id>` | use `<person-id>` as the new author page's ID | triage or higher |
 | `@{handle} cancel` | withdraw the approval and close the pull request | triage or higher |
+| `@{handle} batch` | put the change in the day's batch pull request | triage or higher |
+| `@{handle} solo` | give the change a pull request of its own | triage or higher |
 
 A maintainer can also approve with the `{approval_label}` label."""
+
+PULL_HELP_TEXT = """\
+Commands on this pull request (on a line of their own in a comment, or in a review):
+
+| command | what it does | who |
+| --- | --- | --- |
+| `@{handle} refresh` | rebuild it from its issues and the default branch | triage or higher |
+| `@{handle} help` | show this help | anyone |
+
+Approving, cancelling, `batch` and `solo` happen on the issues; the pull request follows."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +125,11 @@ def _command(words: list[str], line: str) -> Command:
             )
         return Command(verb, (person_id,), line)
     return Command(verb, args, line)
+
+
+def pull_help_text(handle: str) -> str:
+    """The help on the bot's pull requests."""
+    return PULL_HELP_TEXT.format(handle=handle)
 
 
 def help_text(handle: str, approval_label: str) -> str:

@@ -17,10 +17,11 @@ from typing import Any
 from bot.anthology.integrity import DATA_ERRORS
 from bot.anthology.orcid import is_valid_orcid
 from bot.config import CONFIG_PATH
+from bot.worker.batch import Candidate, find_batch, sync_batch, wants_batch
 from bot.worker.context import JobContext
 from bot.worker.orcidcheck import OrcidVerdict, check_orcid
-from bot.worker.pulls import close_pull, ensure_pull
-from bot.worker.state import IssueState, is_status_comment, plan_fingerprint, read_state
+from bot.worker.pulls import close_pull, ensure_pull, reopen_closed_pull
+from bot.worker.state import IssueState, find_status_comment, plan_fingerprint, read_state
 from bot.worker.status import (
     StatusView,
     judge,
@@ -28,6 +29,8 @@ from bot.worker.status import (
     render_config_error,
     render_data_error,
     render_engine_error,
+    render_pr_body,
+    render_pr_title,
     render_status,
 )
 
@@ -44,20 +47,14 @@ class Approval:
 @dataclass
 class Outcome:
     """What `process_issue` did: `status` of the plan (or why it stopped), the pull
-    request if one is open, and `refusal` when an approval could not be given."""
+    request if one is open (`batch`: it is the batch one), and `refusal` when an
+    approval could not be given."""
 
     status: str
     pull: dict[str, Any] | None = None
     refusal: str | None = None
     state: IssueState = field(default_factory=IssueState)
-
-
-def find_status_comment(ctx: JobContext, comments: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The bot's status comment among an issue's comments (by its marker)."""
-    for comment in comments:
-        if is_status_comment(comment.get("body")) and ctx.is_bot(comment.get("user")):
-            return comment
-    return None
+    batch: bool = False
 
 
 def write_status(ctx: JobContext, number: int, existing: dict[str, Any] | None, body: str) -> None:
@@ -105,13 +102,16 @@ def process_issue(
     approval: Approval | None = None,
     change_state: Callable[[IssueState], IssueState] | None = None,
     publish: bool = True,
+    notice: str | None = None,
 ) -> Outcome:
     """Bring issue `number` in line with its request.
 
     Parameters:
         approval: a maintainer approves now (command or label).
-        change_state: applied to the stored state first (`id`, `cancel`).
+        change_state: applied to the stored state first (`id`, `cancel`, `batch`...).
         publish: False for `preview`: update the comment, leave the pull request alone.
+        notice: a line for the status comment, shown when `change_state` changed the
+            state (or always, without `change_state`).
 
     Returns:
         What happened; `status` is `skipped`, `closed`, `config-error` or `data-error`
@@ -121,85 +121,164 @@ def process_issue(
     if "pull_request" in issue or not ctx.config.handles(issue):
         log.info("not one of the bot's issues; skipped")
         return Outcome("skipped")
-    comments = ctx.repo.list_comments(number)
-    status_comment = find_status_comment(ctx, comments)
-    state = read_state(status_comment["body"] if status_comment else None)
-    if change_state is not None:
-        state = change_state(state)
-    if issue.get("state") == "closed":
-        log.info("the issue is closed; stopped")
-        return Outcome("closed", state=state)
-    if ctx.config_problems:
-        body = render_config_error(ctx.config_problems, CONFIG_PATH)
-        body += "\n" + state.to_comment_line()
-        write_status(ctx, number, status_comment, body)
-        return Outcome("config-error", state=state)
-
-    default_branch = ctx.repo.default_branch()
     notices: list[str] = []
+    # The state is read, changed and written back under the clone's lock: a batch
+    # rebuild by another job reads this issue's state, and must see it whole.
+    with ctx.workspace.clone.locked():
+        comments = ctx.repo.list_comments(number)
+        status_comment = find_status_comment(comments, ctx.is_bot)
+        stored = read_state(status_comment["body"] if status_comment else None)
+        state = change_state(stored) if change_state is not None else stored
+        if notice and (change_state is None or state != stored):
+            notices.append(notice)
+        if issue.get("state") == "closed":
+            log.info("the issue is closed; stopped")
+            if stored.batch is not None:  # closed by hand: its change leaves the batch
+                default_branch = ctx.repo.default_branch()
+                base = ctx.workspace.checkout(default_branch)
+                sync_batch(ctx, default_branch, base, Candidate(number, issue, state), want=False)
+            return Outcome("closed", state=state)
+        if ctx.config_problems:
+            body = render_config_error(ctx.config_problems, CONFIG_PATH)
+            body += "\n" + state.to_comment_line()
+            write_status(ctx, number, status_comment, body)
+            return Outcome("config-error", state=state)
+        return _bring_in_line(ctx, issue, status_comment, state, approval, publish, notices)
+
+
+def _bring_in_line(
+    ctx: JobContext,
+    issue: dict[str, Any],
+    status_comment: dict[str, Any] | None,
+    state: IssueState,
+    approval: Approval | None,
+    publish: bool,
+    notices: list[str],
+) -> Outcome:
+    number = int(issue["number"])
+    default_branch = ctx.repo.default_branch()
+    own_branch = ctx.config.branch_for(number)
     pull: dict[str, Any] | None = None
     refusal: str | None = None
-    with ctx.workspace.clone.locked():
-        try:
-            base = ctx.workspace.checkout(default_branch)
-        except DATA_ERRORS as exc:  # the maintainers must fix the data: say so, stop
-            log.error("the data cannot be worked on: %s", exc)
-            body = render_data_error(str(exc)) + "\n" + state.to_comment_line()
-            write_status(ctx, number, status_comment, body)
-            refusal = (
-                "I cannot work on this request until a maintainer fixes the data "
-                "repository (see the status comment)."
-            )
-            return Outcome("data-error", refusal=refusal, state=state)
-        try:
-            planned = ctx.workspace.plan(issue, base, state.new_id)
-        except Exception as exc:  # a bug in the engine: say so on the issue, keep the job
-            body = render_engine_error(f"{exc.__class__.__name__}: {exc}")
-            write_status(ctx, number, status_comment, body + "\n" + state.to_comment_line())
-            raise
-        orcid = _orcid_verdict(ctx, planned.json)
-        verdict = judge(planned.json, orcid)
-        fingerprint = plan_fingerprint(planned.json)
+    counts: dict[str, tuple[int, int]] = {}
+    branch: str | None = None
+    in_batch = False
+    try:
+        base = ctx.workspace.checkout(default_branch)
+    except DATA_ERRORS as exc:  # the maintainers must fix the data: say so, stop
+        log.error("the data cannot be worked on: %s", exc)
+        body = render_data_error(str(exc)) + "\n" + state.to_comment_line()
+        write_status(ctx, number, status_comment, body)
+        refusal = (
+            "I cannot work on this request until a maintainer fixes the data "
+            "repository (see the status comment)."
+        )
+        return Outcome("data-error", refusal=refusal, state=state)
+    try:
+        planned = ctx.workspace.plan(issue, base, state.new_id)
+    except Exception as exc:  # a bug in the engine: say so on the issue, keep the job
+        body = render_engine_error(f"{exc.__class__.__name__}: {exc}")
+        write_status(ctx, number, status_comment, body + "\n" + state.to_comment_line())
+        raise
+    orcid = _orcid_verdict(ctx, planned.json)
+    verdict = judge(planned.json, orcid)
+    fingerprint = plan_fingerprint(planned.json)
+    batched = wants_batch(ctx, state, planned.json)
 
-        if approval is not None:
-            if verdict.status != "ready":
-                refusal = (
-                    f"I cannot open a pull request yet: the request is "
-                    f"**{verdict.status}** (see the status comment)."
-                )
-                notices.append(
-                    f"@{approval.by} approved, but I cannot open a pull request "
-                    f"while the request is {verdict.status}."
-                )
-            else:
-                state = state.but(approved=fingerprint, approved_by=approval.by, cancelled=False)
-        if state.approved and (state.approved != fingerprint or verdict.status != "ready"):
-            who = f"@{state.approved_by}" if state.approved_by else "a maintainer"
-            notices.append(
-                f"The request changed after {who} approved it (or no longer applies to the "
-                "current data), so that approval no longer holds: a maintainer needs to "
-                "approve again."
+    if approval is not None:
+        if verdict.status != "ready":
+            refusal = (
+                f"I cannot open a pull request yet: the request is "
+                f"**{verdict.status}** (see the status comment)."
             )
-            state = state.but(approved=None, approved_by=None)
+            notices.append(
+                f"@{approval.by} approved, but I cannot open a pull request "
+                f"while the request is {verdict.status}."
+            )
+        else:
+            state = state.but(
+                approved=fingerprint, approved_by=approval.by, cancelled=False, waiting=False
+            )
+    if state.approved and (state.approved != fingerprint or verdict.status != "ready"):
+        who = f"@{state.approved_by}" if state.approved_by else "a maintainer"
+        notices.append(
+            f"The request changed after {who} approved it (or no longer applies to the "
+            "current data), so that approval no longer holds: a maintainer needs to "
+            "approve again."
+        )
+        state = state.but(approved=None, approved_by=None, waiting=False)
+        if ctx.config.approval_label in _label_names(issue):
+            ctx.repo.remove_label(number, ctx.config.approval_label)
+        if close_pull(ctx, own_branch) is not None:
+            notices.append("I closed the pull request made for the approved version.")
+    if state.cancelled and close_pull(ctx, own_branch) is not None:
+        notices.append("I closed the pull request.")
+
+    candidate = Candidate(number, issue, state)
+    active = bool(state.approved) and not state.waiting
+    if active and publish and batched:
+        if close_pull(ctx, own_branch) is not None:
+            notices.append("This request now goes in the batch; I closed its own pull request.")
+        result = sync_batch(ctx, default_branch, base, candidate, want=True)
+        if number in result.left:
+            why = result.left[number]
+            notices.append(
+                f"I could not put this request in the batch pull request: {why}. Its approval "
+                "no longer holds; a maintainer can approve again."
+            )
+            if approval is not None:
+                refusal = f"I could not add this request to the batch pull request: {why}."
+            state = state.but(approved=None, approved_by=None, batch=None, pr=None)
             if ctx.config.approval_label in _label_names(issue):
                 ctx.repo.remove_label(number, ctx.config.approval_label)
-            if close_pull(ctx, number) is not None:
-                notices.append("I closed the pull request made for the approved version.")
-        if state.cancelled and close_pull(ctx, number) is not None:
-            notices.append("I closed the pull request.")
-
-        if state.approved and publish:
-            branch = ctx.config.branch_for(number)
-            result = ctx.workspace.publish(
-                planned, branch, render_commit_message(planned.json, number)
+            approval = None
+        elif result.pull is not None:
+            pull, branch, in_batch = result.pull, result.branch, True
+            counts = _mine(result.counts, planned.json)
+            state = state.but(pr=int(pull["number"]), batch=branch)
+    elif active and publish:
+        if state.batch is not None:
+            left = sync_batch(ctx, default_branch, base, candidate, want=False)
+            if left.was_member:
+                notices.append(
+                    "This request now gets a pull request of its own; I took it out of the batch."
+                )
+            state = state.but(batch=None)
+        pull = ctx.repo.find_open_pull(own_branch) or reopen_closed_pull(ctx, own_branch)
+        published = ctx.workspace.publish(
+            planned, own_branch, render_commit_message(planned.json, number)
+        )
+        result_head = published.result.head
+        log.info(
+            "branch %s at %s (pushed: %s)", own_branch, result_head[:12], published.result.pushed
+        )
+        if ctx.previews is not None:
+            ctx.previews.record(
+                own_branch, result_head, ctx.workspace.clone.path / ".git", ctx.workspace.data_root
             )
-            log.info("branch %s at %s (pushed: %s)", branch, result.head[:12], result.pushed)
-            pull = ensure_pull(ctx, number, planned.json, state.approved_by, default_branch)
-            state = state.but(pr=pull["number"])
-            if approval is not None and ctx.config.approval_label not in _label_names(issue):
-                ctx.repo.add_labels(number, [ctx.config.approval_label])
-        elif state.approved and state.pr:
-            pull = ctx.repo.find_open_pull(ctx.config.branch_for(number))
+        counts, branch = published.counts, own_branch
+        body = render_pr_body(
+            planned.json, number, state.approved_by, counts, branch, ctx.public_url
+        )
+        pull = ensure_pull(
+            ctx, own_branch, render_pr_title(planned.json, number), body, default_branch, pull
+        )
+        state = state.but(pr=int(pull["number"]))
+    elif active:  # preview: show what is there, change nothing
+        if state.batch is not None:
+            pull, branch, in_batch = find_batch(ctx), state.batch, True
+        elif state.pr:
+            pull, branch = ctx.repo.find_open_pull(own_branch), own_branch
+        if pull is not None and verdict.status == "ready":
+            counts = ctx.workspace.measure(planned)
+    elif state.batch is not None:  # approval withdrawn, cancelled or waiting
+        left = sync_batch(ctx, default_branch, base, candidate, want=False)
+        if left.was_member:
+            notices.append("I took this request out of the batch pull request.")
+        state = state.but(batch=None, pr=None)
+    if approval is not None and state.approved and pull is not None:
+        if ctx.config.approval_label not in _label_names(issue):
+            ctx.repo.add_labels(number, [ctx.config.approval_label])
 
     view = StatusView(
         plan=planned.json,
@@ -210,11 +289,22 @@ def process_issue(
         approval_label=ctx.config.approval_label,
         pr_url=pull["html_url"] if pull else None,
         notices=tuple(notices),
+        counts=counts,
+        branch=branch,
+        public_url=ctx.public_url,
+        batch=in_batch,
     )
     write_status(ctx, number, status_comment, render_status(view))
     sync_labels(ctx, issue, verdict.status, pr_open=pull is not None)
     log.info("issue processed: %s", verdict.status, extra={"status": verdict.status})
-    return Outcome(verdict.status, pull=pull, refusal=refusal, state=state)
+    return Outcome(verdict.status, pull=pull, refusal=refusal, state=state, batch=in_batch)
+
+
+def _mine(counts: dict[str, tuple[int, int]], plan: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    """The batch's before/after counts of the pages this issue's change touches."""
+    from bot.engine.counts import affected_pages
+
+    return {page: counts[page] for page in affected_pages(plan) if page in counts}
 
 
 def _label_names(issue: dict[str, Any]) -> set[str]:

@@ -1,4 +1,11 @@
-"""The bot's pull request for an issue: found by its head branch, never opened twice."""
+"""The bot's pull requests, found by their head branch: never two for one branch.
+
+An open one is updated. A closed one that was not merged is reopened (GitHub reopens a
+pull request only while its branch is where it was when it was closed, so reopening
+comes before the new commits are pushed); only when none exists is one created. When
+GitHub says one already exists (a create that timed out earlier, or a race), the bot
+looks again and updates that one.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +14,52 @@ from typing import Any
 
 from bot.github.errors import PermanentError
 from bot.worker.context import JobContext
-from bot.worker.status import render_pr_body, render_pr_title
 
 log = logging.getLogger(__name__)
 
 
-def ensure_pull(
-    ctx: JobContext, number: int, plan: dict[str, Any], approved_by: str | None, base: str
-) -> dict[str, Any]:
-    """Open the pull request for issue `number`, or update the one that is open.
+def reopen_closed_pull(ctx: JobContext, branch: str) -> dict[str, Any] | None:
+    """Reopen the newest closed, unmerged pull request from `branch`, if there is one.
 
-    It looks before it creates; when GitHub says one already exists (a create that
-    timed out earlier, or a race), it looks again and updates that one.
+    Call it before pushing new commits to `branch`. If GitHub refuses because the
+    branch was deleted or moved while the pull request was closed, the branch is put
+    back where the pull request left it (when the clone still has that commit) and the
+    reopening is tried once more.
+
+    Returns:
+        The reopened pull request, or None (none to reopen, or GitHub refused).
     """
-    branch = ctx.config.branch_for(number)
-    title = render_pr_title(plan, number)
-    body = render_pr_body(plan, number, approved_by)
-    pull = ctx.repo.find_open_pull(branch)
+    for pull in ctx.repo.find_pulls(branch, "closed"):
+        if pull.get("merged_at") or pull.get("merged"):
+            return None  # that change is in; a new one needs a new pull request
+        number = pull["number"]
+        try:
+            reopened = ctx.repo.edit_pull(number, state="open")
+        except PermanentError as exc:
+            if exc.status != 422:
+                raise
+            sha = (pull.get("head") or {}).get("sha") or ""
+            if not sha or not ctx.workspace.clone.restore_branch(branch, sha):
+                log.warning("cannot reopen pull request #%s: %s", number, exc)
+                return None
+            reopened = ctx.repo.edit_pull(number, state="open")
+        log.info("reopened pull request #%s", number, extra={"pr": number})
+        return reopened
+    return None
+
+
+def ensure_pull(
+    ctx: JobContext,
+    branch: str,
+    title: str,
+    body: str,
+    base: str,
+    pull: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Open the pull request from `branch`, or update the open one (`pull`, or found
+    by its branch) when its title or body differ."""
+    if pull is None or pull.get("state") != "open":
+        pull = ctx.repo.find_open_pull(branch)
     if pull is None:
         try:
             pull = ctx.repo.create_pull(title=title, body=body, head=branch, base=base)
@@ -41,9 +77,10 @@ def ensure_pull(
     return pull
 
 
-def close_pull(ctx: JobContext, number: int) -> int | None:
-    """Close the issue's open pull request, if there is one; returns its number."""
-    pull = ctx.repo.find_open_pull(ctx.config.branch_for(number))
+def close_pull(ctx: JobContext, branch: str) -> int | None:
+    """Close the open pull request from `branch`, if there is one; returns its number.
+    The branch stays where it is, so the pull request can be reopened later."""
+    pull = ctx.repo.find_open_pull(branch)
     if pull is None:
         return None
     ctx.repo.edit_pull(pull["number"], state="closed")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -26,7 +27,14 @@ class IssueState:
         approved: fingerprint of the plan a maintainer approved (None: not approved).
         approved_by: who approved it.
         cancelled: a maintainer said `cancel`; nothing happens until a new approval.
-        pr: number of the bot's pull request for this issue, once opened.
+        pr: number of the bot's pull request for this issue, once opened (the batch
+            pull request while the issue is in a batch).
+        mode: `batch` or `solo` when a maintainer chose with `@authorbot batch|solo`
+            (None: the configuration decides by the request's kind).
+        batch: the batch branch the issue's commit is on, while it is in a batch.
+        waiting: the pull request with this change was closed without merging; the
+            approval stands, and nothing is published until a maintainer approves again
+            (or says `batch` / `solo`).
     """
 
     new_id: str | None = None
@@ -34,6 +42,9 @@ class IssueState:
     approved_by: str | None = None
     cancelled: bool = False
     pr: int | None = None
+    mode: str | None = None
+    batch: str | None = None
+    waiting: bool = False
 
     def but(self, **changes: Any) -> IssueState:
         """A copy with some fields changed."""
@@ -61,6 +72,16 @@ def read_state(comment_body: str | None) -> IssueState:
         return IssueState()
     fields = IssueState.__dataclass_fields__
     return IssueState(**{k: v for k, v in data.items() if k in fields})
+
+
+def find_status_comment(
+    comments: list[dict[str, Any]], is_bot: Callable[[dict[str, Any] | None], bool]
+) -> dict[str, Any] | None:
+    """The bot's status comment among an issue's comments (by its marker and author)."""
+    for comment in comments:
+        if is_status_comment(comment.get("body")) and is_bot(comment.get("user")):
+            return comment
+    return None
 
 
 def is_status_comment(body: str | None) -> bool:

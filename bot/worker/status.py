@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.anthology.ids import item_url, page_url
 from bot.engine.request import Notice  # the engine's (code, message), shared
+from bot.worker.beforeafter import before_after_table
 from bot.worker.commands import help_text
 from bot.worker.orcidcheck import OrcidVerdict
 from bot.worker.state import STATUS_MARKER, IssueState
@@ -66,6 +67,11 @@ class StatusView:
         handle, approval_label: from the configuration, for the instructions.
         pr_url: the pull request, once opened.
         notices: extra lines for this update (e.g. why an approval was withdrawn).
+        counts: each affected page's paper count (before, after) on the pull request's
+            branch, once it is pushed.
+        branch: that branch (the preview links point at it).
+        public_url: authorbot's public address (None: no preview links).
+        batch: True when the pull request is the batch one.
     """
 
     plan: dict[str, Any]
@@ -76,6 +82,10 @@ class StatusView:
     approval_label: str = "approved"
     pr_url: str | None = None
     notices: tuple[str, ...] = field(default_factory=tuple)
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)
+    branch: str | None = None
+    public_url: str | None = None
+    batch: bool = False
 
 
 def page_link(page_id: str | None) -> str:
@@ -176,6 +186,13 @@ def render_status(view: StatusView) -> str:
         if entry:
             out += [entry, ""]
         out += [f"**Check:** {check_line(plan)}.", ""]
+        if view.counts and view.pr_url:
+            out += [
+                "**Before and after** (the pages as the pull request's branch makes them):",
+                "",
+                before_after_table(view.counts, view.branch, view.public_url),
+                "",
+            ]
     else:
         out += ["**What to fix:**", "", _bullets(verdict.problems) or "- (no details)", ""]
         if verdict.status == "needs-info":
@@ -205,7 +222,19 @@ def _next_step(view: StatusView) -> str:
     state, handle = view.state, view.handle
     if view.pr_url and state.approved:
         by = f" by @{state.approved_by}" if state.approved_by else ""
+        if view.batch:
+            return (
+                f"**Approved{by}.** It is one commit of the batch pull request "
+                f"{view.pr_url}; merging that closes this issue. (`@{handle} solo` gives it "
+                "a pull request of its own.)"
+            )
         return f"**Approved{by}.** Pull request: {view.pr_url}"
+    if state.approved and state.waiting:
+        return (
+            "**Approved, waiting.** The pull request with this change was closed without "
+            f"merging. A maintainer can put it in a pull request again with `@{handle} "
+            f"approve` (or `@{handle} batch` / `@{handle} solo`)."
+        )
     if state.cancelled:
         return (
             f"**Cancelled by a maintainer.** A maintainer can approve again with "
@@ -226,8 +255,16 @@ def render_pr_title(plan: dict[str, Any], issue_number: int) -> str:
     return f"Author page {target}: {kinds} (#{issue_number})"
 
 
-def render_pr_body(plan: dict[str, Any], issue_number: int, approved_by: str | None) -> str:
-    """The pull request's body: summary, table, entry, check, `Closes #n`."""
+def render_pr_body(
+    plan: dict[str, Any],
+    issue_number: int,
+    approved_by: str | None,
+    counts: dict[str, tuple[int, int]] | None = None,
+    branch: str | None = None,
+    public_url: str | None = None,
+) -> str:
+    """The pull request's body: summary, table, entry, check, the pages before and
+    after (with previews), `Closes #n`."""
     by = f", approved by @{approved_by}" if approved_by else ""
     out = [
         f"<!-- authorbot:pr issue={issue_number} -->",
@@ -244,8 +281,15 @@ def render_pr_body(plan: dict[str, Any], issue_number: int, approved_by: str | N
         "",
         f"Files: {', '.join(f'`{f}`' for f in plan.get('files') or [])}",
         "",
-        f"Closes #{issue_number}",
     ]
+    if counts:
+        out += [
+            "### Status quo and preview",
+            "",
+            before_after_table(counts, branch, public_url),
+            "",
+        ]
+    out += [f"Closes #{issue_number}"]
     return "\n".join(out)
 
 
@@ -259,12 +303,12 @@ def render_commit_message(plan: dict[str, Any], issue_number: int) -> str:
     )
 
 
-def render_reply(comment_id: int, verb: str, text: str) -> str:
+def render_reply(comment_id: int | str, verb: str, text: str) -> str:
     """An answer to one command comment; the hidden marker lets a re-run find it."""
     return f"<!-- authorbot:reply {comment_id} {verb} -->\n{text}"
 
 
-def reply_marker(comment_id: int, verb: str) -> str:
+def reply_marker(comment_id: int | str, verb: str) -> str:
     """The marker `render_reply` puts first."""
     return f"<!-- authorbot:reply {comment_id} {verb} -->"
 

@@ -27,6 +27,16 @@ class PlannedIssue:
     base: str
 
 
+@dataclass(frozen=True)
+class Published:
+    """A branch the bot pushed: its name, the push's result, and for each page the
+    change affects its paper count `(before, after)`."""
+
+    branch: str
+    result: BranchResult
+    counts: dict[str, tuple[int, int]]
+
+
 class Workspace:
     """The clone and the engine's index over it.
 
@@ -81,15 +91,57 @@ class Workspace:
         plan = plan_issue(self._index, issue, new_id=new_id)
         return PlannedIssue(plan=plan, json=plan.to_json(), base=base)
 
-    def publish(self, planned: PlannedIssue, branch: str, message: str) -> BranchResult:
-        """Apply the plan on its base, commit, push `branch`; then reset the clone."""
+    def apply_and_commit(self, planned: PlannedIssue, message: str) -> str:
+        """Apply a ready plan in the clone on top of what is checked out and commit it;
+        returns the commit. The index then describes that commit, so the next plan is
+        made on top of this one (a batch). `restore()` undoes it all."""
         from bot.engine.api import apply_plan
 
+        written = apply_plan(self._index, planned.plan)
+        prefix = Path(self.data_root)
+        paths = [str(prefix / p) if self.data_root not in ("", ".") else p for p in written]
+        return self.clone.commit(paths, message)
+
+    def counts(self, pages: list[str]) -> dict[str, int]:
+        """How many papers each page lists in the data checked out now."""
+        from bot.engine.counts import paper_counts
+
+        return paper_counts(self._index, pages)
+
+    def restore(self, base: str) -> None:
+        """Put the clone back on `base` and bring the index back in line with it."""
+        self.clone.reset_to(base)
+        self._index.refresh()
+
+    def measure(self, planned: PlannedIssue) -> dict[str, tuple[int, int]]:
+        """Each affected page's paper count before and after the plan, without keeping
+        the change (for a status comment that only shows what is there)."""
+        from bot.engine.api import apply_plan
+        from bot.engine.counts import affected_pages
+
+        pages = affected_pages(planned.json)
+        before = self.counts(pages)
         try:
-            written = apply_plan(self._index, planned.plan)
-            prefix = Path(self.data_root)
-            paths = [str(prefix / p) if self.data_root not in ("", ".") else p for p in written]
-            return self.clone.publish_branch(branch, planned.base, paths, message)
+            apply_plan(self._index, planned.plan)
+            after = self.counts(pages)
         finally:
-            self.clone.reset_to(planned.base)
-            self._index.refresh()
+            self.restore(planned.base)
+        return {p: (before[p], after[p]) for p in pages}
+
+    def publish(self, planned: PlannedIssue, branch: str, message: str) -> Published:
+        """Apply the plan on its base, commit, push `branch`; then reset the clone.
+
+        Returns:
+            The branch, and each affected page's paper count before and after.
+        """
+        from bot.engine.counts import affected_pages
+
+        pages = affected_pages(planned.json)
+        before = self.counts(pages)
+        try:
+            head = self.apply_and_commit(planned, message)
+            after = self.counts(pages)
+            result = self.clone.push_commits(branch, planned.base, head)
+        finally:
+            self.restore(planned.base)
+        return Published(branch, result, {p: (before[p], after[p]) for p in pages})

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from bot.worker.commands import Command, parse_commands
+from bot.worker.commands import (
+    ISSUE_VERBS,
+    PULL_VERBS,
+    Command,
+    help_text,
+    parse_commands,
+    pull_help_text,
+)
 
 
 def test_commands_are_found_on_their_own_lines():
@@ -55,3 +62,27 @@ def test_who_may_use_what():
 
 def test_another_handle():
     assert [c.verb for c in parse_commands("@anthology-bot retry", "anthology-bot")] == ["retry"]
+
+
+def test_batch_solo_and_refresh_are_for_maintainers_and_each_has_its_place():
+    found = parse_commands(
+        "@authorbot Batch\n@authorbot solo.\n@authorbot refresh\n@authorbot help"
+    )
+    assert [(c.verb, c.needs_maintainer, c.error) for c in found] == [
+        ("batch", True, None),
+        ("solo", True, None),
+        ("refresh", True, None),
+        ("help", False, None),
+    ]
+    # `batch` and `solo` move an issue; `refresh` rebuilds a pull request.
+    assert {"batch", "solo"} <= ISSUE_VERBS and "refresh" not in ISSUE_VERBS
+    assert PULL_VERBS == {"help", "refresh"}
+
+
+def test_the_help_on_issues_and_on_pull_requests_name_their_commands():
+    issue_help = help_text("anthology-bot", "ok-to-merge")
+    assert "`@anthology-bot batch`" in issue_help and "`@anthology-bot solo`" in issue_help
+    assert "refresh" not in issue_help and "`ok-to-merge` label" in issue_help
+    pull_help = pull_help_text("anthology-bot")
+    assert "`@anthology-bot refresh`" in pull_help and "`@anthology-bot help`" in pull_help
+    assert "`@anthology-bot approve`" not in pull_help

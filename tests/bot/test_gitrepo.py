@@ -77,3 +77,45 @@ def test_credentials_stay_out_of_the_git_config(tmp_path, origin):
     assert (
         "GIT_CONFIG_KEY_0" not in DataClone(tmp_path / "c2", str(origin), token=lambda: "t")._env()
     )
+
+
+def test_a_chain_of_commits_is_pushed_once_and_compared_by_trees_and_messages(tmp_path, origin):
+    clone = DataClone(tmp_path / "clone", str(origin))
+    base = clone.sync("main")
+    people = clone.path / "data" / "yaml" / "people.yaml"
+
+    def build(messages):
+        for message in messages:
+            people.write_text(people.read_text() + f"# {message}\n")
+            head = clone.commit(["data/yaml/people.yaml"], message)
+        try:
+            return clone.push_commits("authorbot/batch-2026-02-01", base, head)
+        finally:
+            clone.reset_to(base)
+
+    first = build(["one (closes #1)", "two (closes #2)"])
+    assert first.pushed
+    assert bare_git(origin, "rev-list", "--count", f"main..{first.head}").strip() == "2"
+    again = build(["one (closes #1)", "two (closes #2)"])  # rebuilt: new ids, same chain
+    assert not again.pushed and again.head == first.head
+    fewer = build(["two (closes #2)"])
+    assert fewer.pushed
+    assert bare_git(origin, "log", "--format=%s", f"main..{fewer.head}").strip() == (
+        "two (closes #2)"
+    )
+    assert clone.chain(base, fewer.head) == [
+        (bare_git(origin, "rev-parse", f"{fewer.head}^{{tree}}").strip(), "two (closes #2)")
+    ]
+    assert clone.chain(fewer.head, base) is None  # not a line of commits on that base
+
+
+def test_a_deleted_branch_is_put_back_where_it_was(tmp_path, origin):
+    clone = DataClone(tmp_path / "clone", str(origin))
+    base = clone.sync("main")
+    (clone.path / "data" / "README").write_text("x\n")
+    head = clone.publish_branch("authorbot/issue-3", base, ["data/README"], "x").head
+    clone.reset_to(base)
+    bare_git(origin, "update-ref", "-d", "refs/heads/authorbot/issue-3")
+    assert clone.restore_branch("authorbot/issue-3", head)
+    assert bare_git(origin, "rev-parse", "authorbot/issue-3").strip() == head
+    assert not clone.restore_branch("authorbot/issue-3", "0" * 40)

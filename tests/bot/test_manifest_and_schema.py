@@ -20,7 +20,13 @@ def test_app_manifest_permissions_and_events():
         "pull_requests": "write",
         "metadata": "read",
     }
-    assert manifest["default_events"] == ["issues", "issue_comment", "pull_request"]
+    assert manifest["default_events"] == [
+        "issues",
+        "issue_comment",
+        "pull_request",
+        "pull_request_review",
+        "pull_request_review_comment",
+    ]
     assert manifest["hook_attributes"]["url"].endswith("/webhook")
 
 

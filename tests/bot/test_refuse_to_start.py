@@ -75,3 +75,32 @@ def test_what_each_part_needs():
     assert Settings.from_env(app).missing(endpoint=True, worker=True) == []
     with pytest.raises(SettingsError, match="^worker cannot start without GITHUB_TOKEN"):
         Settings.from_env({}).require("worker", endpoint=False, worker=True)
+
+
+def test_the_preview_settings_are_read_and_bad_ones_named(tmp_path):
+    base = {"GITHUB_TOKEN": "t", "AUTHORBOT_STATE_DIR": str(tmp_path)}
+    plain = Settings.from_env(base)
+    assert plain.public_url is None and plain.preview_cache == 2
+    assert plain.preview_dir == tmp_path / "previews"
+    set_ = Settings.from_env(
+        {
+            **base,
+            "AUTHORBOT_PUBLIC_URL": " https://bot.example.org/authorbot/ ",
+            "AUTHORBOT_PREVIEW_CACHE": "5",
+        }
+    )
+    assert set_.public_url == "https://bot.example.org/authorbot"
+    assert set_.preview_cache == 5
+    for bad in ("bot.example.org", "ftp://bot.example.org", "https://", "https://h/?q=1"):
+        with pytest.raises(SettingsError, match="^AUTHORBOT_PUBLIC_URL must be"):
+            Settings.from_env({**base, "AUTHORBOT_PUBLIC_URL": bad})
+    for bad in ("0", "-1", "two", "1.5"):
+        with pytest.raises(SettingsError, match="^AUTHORBOT_PREVIEW_CACHE must be a whole number"):
+            Settings.from_env({**base, "AUTHORBOT_PREVIEW_CACHE": bad})
+
+
+def test_a_bad_public_address_stops_the_start_with_its_name():
+    r = start("serve", AUTHORBOT_WEBHOOK_SECRET="s", GITHUB_TOKEN="t", AUTHORBOT_PUBLIC_URL="x.org")
+    assert r.returncode == 2
+    assert r.stderr.startswith("authorbot: AUTHORBOT_PUBLIC_URL must be authorbot's public")
+    assert "(got 'x.org')" in r.stderr

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from bot.worker.orcidcheck import OrcidVerdict
-from bot.worker.state import STATUS_MARKER, IssueState, plan_fingerprint, read_state
+from bot.worker.state import (
+    STATUS_MARKER,
+    IssueState,
+    find_status_comment,
+    plan_fingerprint,
+    read_state,
+)
 from bot.worker.status import (
     StatusView,
     judge,
@@ -149,3 +155,70 @@ def test_the_fingerprint_ignores_the_diff_but_not_the_moves():
     assert plan_fingerprint(READY) != plan_fingerprint({**READY, "moves": READY["moves"][:1]})
     other_target = {**READY, "target": {**READY["target"], "id": "jin-liu-kit"}}
     assert plan_fingerprint(READY) != plan_fingerprint(other_target)
+
+
+COUNTS = {"jin-liu-4161": (0, 2), "jin-liu/unverified": (7, 5)}
+BATCH = "authorbot/batch-2026-02-01"
+
+
+def test_a_batch_member_links_the_batch_its_counts_and_their_previews():
+    state = IssueState(approved="f" * 16, approved_by="mia", pr=9, batch=BATCH, mode="batch")
+    text = render_status(
+        view(
+            READY,
+            state=state,
+            pr_url="https://x/pull/9",
+            counts=COUNTS,
+            branch=BATCH,
+            public_url="https://bot.example.org",
+            batch=True,
+        )
+    )
+    assert read_state(text) == state
+    assert "It is one commit of the batch pull request https://x/pull/9" in text
+    assert "`@authorbot solo` gives it a pull request of its own" in text
+    preview = f"https://bot.example.org/preview/{BATCH}/people/jin-liu-4161/"
+    assert (
+        "| [jin-liu-4161](https://aclanthology.org/people/jin-liu-4161/) | 0 (new page) | 2 "
+        f"| [preview]({preview}) |"
+    ) in text
+    assert "| 7 | 5 |" in text
+    # Counts are only shown with the pull request they describe.
+    assert "Before and after" not in render_status(view(READY, counts=COUNTS, branch=BATCH))
+
+
+def test_approved_and_waiting_says_how_to_go_on():
+    state = IssueState(approved="f" * 16, approved_by="mia", waiting=True)
+    text = render_status(view(READY, state=state, handle="anthology-bot"))
+    assert "**Approved, waiting.** The pull request with this change was closed" in text
+    assert "`@anthology-bot approve` (or `@anthology-bot batch` / `@anthology-bot solo`)" in text
+    assert read_state(text) == state
+
+
+def test_the_pr_body_shows_the_pages_before_and_after_with_previews():
+    body = render_pr_body(READY, 42, "mia", COUNTS, "authorbot/issue-42", "https://h")
+    table = body.split("### Status quo and preview\n\n", 1)[1]
+    assert table.splitlines()[0] == "| Page | Papers before | Papers after | Preview after |"
+    assert "[preview](https://h/preview/authorbot/issue-42/people/jin-liu/unverified/)" in table
+    assert body.endswith("Closes #42")
+    no_url = render_pr_body(READY, 42, "mia", COUNTS, "authorbot/issue-42", None)
+    assert "[preview]" not in no_url and "Previews are off" in no_url
+    assert "Status quo" not in render_pr_body(READY, 42, "mia")
+
+
+def test_the_status_comment_is_the_bots_own():
+    def is_bot(user):
+        return (user or {}).get("login") == "authorbot[bot]"
+
+    line = IssueState(pr=3).to_comment_line()
+    forged = {"user": {"login": "mallory"}, "body": f"{STATUS_MARKER}\n{line}"}
+    mine = {"user": {"login": "authorbot[bot]"}, "body": f"{STATUS_MARKER}\n{line}"}
+    other = {"user": {"login": "authorbot[bot]"}, "body": "a reply"}
+    assert find_status_comment([forged, other, mine], is_bot) is mine
+    assert find_status_comment([forged, other], is_bot) is None
+
+
+def test_a_state_written_before_batches_reads_with_their_defaults():
+    old = '<!-- authorbot:state {"new_id": null, "approved": "abc", "pr": 4} -->'
+    assert read_state(old) == IssueState(approved="abc", pr=4)
+    assert read_state(old).mode is None and read_state(old).waiting is False

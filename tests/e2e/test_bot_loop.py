@@ -309,7 +309,7 @@ def test_a_merge_into_the_default_branch_rebuilds_open_bot_branches(deployment):
     assert [p["state"] for p in deployment.github.pulls() if p["head"]["ref"] == BRANCH] == ["open"]
 
 
-def test_cancel_closes_the_pr_and_a_new_approval_opens_a_new_one(deployment):
+def test_cancel_closes_the_pr_and_a_new_approval_reopens_the_same_one(deployment):
     number = open_verify_issue(deployment)
     deployment.wait_idle()
     deployment.github.comment(number, MAINTAINER, "@authorbot approve")
@@ -323,8 +323,31 @@ def test_cancel_closes_the_pr_and_a_new_approval_opens_a_new_one(deployment):
     assert "**Cancelled by a maintainer.**" in status["body"]
     deployment.github.add_label(number, MAINTAINER, "approved")
     deployment.wait_idle()
-    states = sorted(p["state"] for p in deployment.github.pulls())
-    assert states == ["closed", "open"]
+    [again] = deployment.github.pulls()  # never a second pull request
+    assert again["number"] == first["number"] and again["state"] == "open"
+    sent = deployment.github.sent
+    events = [json.loads(d.body)["action"] for d in sent if d.event == "pull_request"]
+    assert events == ["opened", "closed", "reopened"]  # the same commit: nothing to edit
+    [status] = status_comments(deployment, number)
+    assert f"Pull request: {again['html_url']}" in status["body"]
+
+
+def test_a_deleted_branch_is_put_back_to_reopen_the_pull_request(deployment):
+    number = open_verify_issue(deployment)
+    deployment.wait_idle()
+    deployment.github.comment(number, MAINTAINER, "@authorbot approve")
+    deployment.wait_idle()
+    deployment.github.comment(number, MAINTAINER, "@authorbot cancel")
+    deployment.wait_idle()
+    deployment.github.delete_branch(BRANCH)  # GitHub's button under a closed pull request
+    deployment.github.comment(number, MAINTAINER, "@authorbot approve")
+    deployment.wait_idle()
+    [pull] = deployment.github.pulls()
+    assert pull["state"] == "open"
+    assert (
+        git(deployment.bare, "rev-parse", f"{BRANCH}^").strip()
+        == git(deployment.bare, "rev-parse", "main").strip()
+    )
 
 
 def test_commands_on_a_closed_issue_are_answered(deployment):

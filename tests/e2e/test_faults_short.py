@@ -2,7 +2,8 @@
 SIGKILLed 5 times and the GitHub stand-in fails a share of the bot's requests, with
 the data changed under the bot between status and approval. Every job finishes
 exactly once, nothing is duplicated, the inbox passes `PRAGMA integrity_check` after
-every kill, and every bot branch ever seen is exactly the engine's edit on its base."""
+every kill, and every bot branch ever seen is exactly the engine's edit on its base.
+Per-issue mode runs on the people.yaml sample, batch mode on the people.json one."""
 
 from __future__ import annotations
 
@@ -19,3 +20,24 @@ def test_kills_and_faults_leave_every_job_done_once(tmp_path):
     assert figures["duplicate status comments"] == figures["duplicate PRs"] == 0
     opened, expected = figures["pull requests open / expected"]
     assert opened == expected
+
+
+def test_kills_and_faults_in_batch_mode_leave_one_consistent_batch(tmp_path):
+    figures = run_faults(
+        tmp_path,
+        jobs=20,
+        kills=5,
+        seed=3,
+        fault_rate=0.04,
+        drain_timeout=180,
+        batch=True,
+        era="json",
+    )
+    assert figures["data"] == "the sample, json era"
+    assert figures["violations"] == []
+    assert figures["exactly-once violations"] == 0
+    assert figures["duplicate status comments"] == figures["duplicate PRs"] == 0
+    opened, expected = figures["pull requests open / expected"]
+    assert opened == expected
+    in_batch, expected_commits = figures["commits in the batch / expected"]
+    assert in_batch == expected_commits
