@@ -42,8 +42,10 @@ def approved_pull(dep) -> tuple[int, dict, str]:
 
 def neutral(text: str, era: str) -> str:
     """A status comment or PR body without what differs by design: the people file's
-    name, the entry block in its syntax, and the fingerprint of the approved plan
-    (it covers the entry's text, so an approval is of what will be written)."""
+    name, the entry block in its syntax, the fingerprint of the approved plan (it
+    covers the entry's text, so an approval is of what will be written), and the
+    address of each deployment's own server in its preview links."""
+    text = re.sub(r"http://127\.0\.0\.1:\d+/preview/", "<authorbot>/preview/", text)
     text = re.sub(r"\n```" + era + r"\n.*?\n```\n", "\n<entry>\n", text, flags=re.S)
     text = re.sub(r'"approved":"[0-9a-f]+"', '"approved":"<fingerprint>"', text)
     text = text.replace(PEOPLE[era], "<people>")
