@@ -39,6 +39,10 @@ import requests
 from bot.standins.http import JsonServer, Reply, Request
 from webhooks.signature import sign
 
+NOT_FOUND = Reply(
+    404, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
+)
+
 ROLES_WITH_PERMISSION = {  # role_name -> the legacy `permission` field
     "admin": "admin",
     "maintain": "write",
@@ -791,6 +795,39 @@ class FakeGitHub(JsonServer):
         out = self._git("rev-parse", "--verify", "--quiet", f"refs/heads/{branch}", check=False)
         return out.stdout.decode().strip() or None
 
+    REACTIONS = frozenset({"+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"})
+
+    def _react(
+        self,
+        request: Request,
+        comments: dict[int, Any],
+        reactions: dict[int, list[dict[str, Any]]],
+        cid: int,
+    ) -> Reply:
+        """A reaction to an issue comment or a review comment, as GitHub answers: 201
+        for a new one, 200 with the same one when that user already reacted so."""
+        content = (request.body or {}).get("content")
+        if content not in self.REACTIONS:
+            return Reply(422, {"message": "Validation Failed"})
+        user = self._user_of(request) or ""
+        with self.lock:
+            if cid not in comments:
+                return NOT_FOUND
+            existing = reactions.setdefault(cid, [])
+            for reaction in existing:
+                if reaction["content"] == content and reaction["user"]["login"] == user:
+                    return Reply(200, dict(reaction))
+            rid = next(self._ids)
+            reaction = {
+                "id": rid,
+                "node_id": f"REA_{rid}",
+                "user": self.user_json(user),
+                "content": content,
+                "created_at": _now(),
+            }
+            existing.append(reaction)
+            return Reply(201, dict(reaction))
+
     def _user_of(self, request: Request) -> str | None:
         auth = request.headers.get("Authorization") or request.headers.get("authorization") or ""
         token = auth.split(" ", 1)[1] if " " in auth else ""
@@ -922,9 +959,7 @@ class FakeGitHub(JsonServer):
     # ------------------------------------------------------------------ routes
     def _register_routes(self) -> None:  # noqa: C901 - one small function per endpoint
         repo = r"/repos/([^/]+/[^/]+)"
-        not_found = Reply(
-            404, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
-        )
+        not_found = NOT_FOUND
 
         def check_repo(name: str) -> bool:
             return name.lower() == self.full_name.lower()
@@ -1057,36 +1092,7 @@ class FakeGitHub(JsonServer):
 
         @self.route("POST", repo + r"/issues/comments/(\d+)/reactions")
         def react(req: Request, name: str, cid: str) -> Reply:
-            content = (req.body or {}).get("content")
-            if content not in {
-                "+1",
-                "-1",
-                "laugh",
-                "confused",
-                "heart",
-                "hooray",
-                "rocket",
-                "eyes",
-            }:
-                return Reply(422, {"message": "Validation Failed"})
-            user = self._user_of(req) or ""
-            with self.lock:
-                if int(cid) not in self.state.comments:
-                    return not_found
-                existing = self.state.reactions.setdefault(int(cid), [])
-                for reaction in existing:
-                    if reaction["content"] == content and reaction["user"]["login"] == user:
-                        return Reply(200, dict(reaction))
-                rid = next(self._ids)
-                reaction = {
-                    "id": rid,
-                    "node_id": f"REA_{rid}",
-                    "user": self.user_json(user),
-                    "content": content,
-                    "created_at": _now(),
-                }
-                existing.append(reaction)
-                return Reply(201, dict(reaction))
+            return self._react(req, self.state.comments, self.state.reactions, int(cid))
 
         @self.route("GET", repo + r"/collaborators/([^/]+)/permission")
         def permission(req: Request, name: str, login: str) -> Reply:
@@ -1352,36 +1358,9 @@ class FakeGitHub(JsonServer):
 
         @self.route("POST", repo + r"/pulls/comments/(\d+)/reactions")
         def react_review_comment(req: Request, name: str, cid: str) -> Reply:
-            content = (req.body or {}).get("content")
-            if content not in {
-                "+1",
-                "-1",
-                "laugh",
-                "confused",
-                "heart",
-                "hooray",
-                "rocket",
-                "eyes",
-            }:
-                return Reply(422, {"message": "Validation Failed"})
-            user = self._user_of(req) or ""
-            with self.lock:
-                if int(cid) not in self.state.review_comments:
-                    return not_found
-                existing = self.state.review_reactions.setdefault(int(cid), [])
-                for reaction in existing:
-                    if reaction["content"] == content and reaction["user"]["login"] == user:
-                        return Reply(200, dict(reaction))
-                rid = next(self._ids)
-                reaction = {
-                    "id": rid,
-                    "node_id": f"REA_{rid}",
-                    "user": self.user_json(user),
-                    "content": content,
-                    "created_at": _now(),
-                }
-                existing.append(reaction)
-                return Reply(201, dict(reaction))
+            return self._react(
+                req, self.state.review_comments, self.state.review_reactions, int(cid)
+            )
 
         @self.route("GET", repo + r"/contents/(.+)")
         def contents(req: Request, name: str, path: str) -> Reply:
