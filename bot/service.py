@@ -24,7 +24,7 @@ from bot.github.orcid import OrcidClient
 from bot.settings import Settings
 from bot.worker.context import JobContext, load_config
 from bot.worker.handlers import router
-from bot.worker.inbox import Inbox, Job
+from bot.worker.inbox import Inbox, Job, open_inbox
 from bot.worker.logs import setup_logging
 from bot.worker.runner import Runner
 from bot.worker.workspace import Workspace
@@ -39,7 +39,7 @@ class Bot:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.inbox = Inbox(settings.inbox_path)
+        self.inbox = open_inbox(settings.inbox_location, role="worker")
         self.orcid = (
             OrcidClient(settings.orcid_url, cache_path=settings.state_dir / "orcid-cache.sqlite3")
             if settings.orcid_url
@@ -91,7 +91,7 @@ def build_app(settings: Settings, inbox: Inbox | None = None, on_stored: Any = N
     if not settings.webhook_secret:
         raise SystemExit("AUTHORBOT_WEBHOOK_SECRET is not set")
     app = create_app(
-        inbox or Inbox(settings.inbox_path),
+        inbox or open_inbox(settings.inbox_location, role="web"),
         settings.webhook_secret,
         max_body=settings.max_body,
         on_stored=on_stored,

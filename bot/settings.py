@@ -3,8 +3,9 @@
 The variables and their defaults are listed in docs/BOT.md ("Deploy"): the webhook
 secret, GitHub App or token credentials, the API base URL, the clone URL template, the
 state folder (inbox, clones, ORCID cache), the bot's login, the repositories it works
-on, the ORCID API URL, and worker tuning (lease, attempts, backoff, poll interval,
-request spacing, GitHub timeout, log level).
+on, the ORCID API URL, the inbox (SQLite file or PostgreSQL URL), and worker tuning
+(concurrency, lease, attempts, backoff, poll interval, request spacing, GitHub
+timeout, log level).
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ class Settings:
     # refused. Empty: any (tests that build Settings by hand); the environment's
     # default is the Anthology's data repository.
     repositories: tuple[str, ...] = ()
+    # `AUTHORBOT_INBOX`: a `postgresql://` URL (many workers, many machines) or a SQLite
+    # file; None: `inbox.sqlite3` in the state folder.
+    inbox_url: str | None = None
+    # Jobs one worker process works at a time (`authorbot worker --concurrency N`).
+    concurrency: int = 1
 
     def serves(self, repository: str | None) -> bool:
         """True when the bot works on `repository` (names compare case-insensitively)."""
@@ -53,8 +59,18 @@ class Settings:
 
     @property
     def inbox_path(self) -> Path:
-        """The SQLite inbox."""
+        """The SQLite inbox's file (when `inbox_url` does not name another)."""
         return self.state_dir / "inbox.sqlite3"
+
+    @property
+    def inbox_location(self) -> str:
+        """Where the inbox is: the PostgreSQL URL or the SQLite file's path."""
+        return self.inbox_url or str(self.inbox_path)
+
+    @property
+    def inbox_is_shared(self) -> bool:
+        """True for a PostgreSQL inbox (workers on other machines may share it)."""
+        return self.inbox_location.startswith(("postgresql://", "postgres://"))
 
     def clone_path(self, repository: str) -> Path:
         """Where the persistent clone of `owner/name` lives."""
@@ -101,6 +117,8 @@ class Settings:
             else None,
             issue_repo=env.get("AUTHORBOT_ISSUE_REPO", "acl-org/acl-anthology"),
             repositories=_repositories(env.get("AUTHORBOT_REPOSITORIES", "acl-org/acl-anthology")),
+            inbox_url=env.get("AUTHORBOT_INBOX") or None,
+            concurrency=max(1, int(env.get("AUTHORBOT_CONCURRENCY", 1))),
         )
 
 

@@ -43,3 +43,29 @@ def full_root(tmp_path_factory) -> Path:
     with tarfile.open(FULL_TAR) as tar:
         tar.extractall(out, filter="data")
     return out / "acl-anthology-data"
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server for the whole run (initdb into a temp folder, pg_ctl on
+    a free port; `benchmarks/pgserver.py`). Skips, saying why, when no PostgreSQL is
+    installed (`.ci/run` installs Debian's `postgresql`)."""
+    from benchmarks.pgserver import PostgresServer, find_binaries
+
+    if find_binaries() is None:
+        pytest.skip("no PostgreSQL binaries (install Debian's 'postgresql'); PostgreSQL tests skipped")
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e '.[test]')")
+    server = PostgresServer(fsync=False).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def inbox_location(request, tmp_path: Path) -> str:
+    """Where an inbox lives, once for each backend: a SQLite file, and an empty
+    database on the session's PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "inbox.sqlite3")
+    server = request.getfixturevalue("pg_server")
+    server.reset()
+    return server.url

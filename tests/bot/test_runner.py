@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.github.errors import PermanentError, TransientError
-from bot.worker.inbox import Inbox
+from bot.worker.inbox import Inbox, open_inbox
 from bot.worker.router import Router
 from bot.worker.runner import Runner, backoff_delay
 
@@ -18,8 +18,10 @@ def test_backoff_prefers_retry_after_and_is_capped():
 
 
 @pytest.fixture
-def inbox(tmp_path) -> Inbox:
-    return Inbox(tmp_path / "inbox.sqlite3")
+def inbox(inbox_location):
+    box = open_inbox(inbox_location)
+    yield box
+    box.close()
 
 
 def make_runner(inbox: Inbox, outcome, max_attempts: int = 3) -> tuple[Runner, list]:
