@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 from flask import Flask
 
-from bot.github.client import GitHubRepo
+from bot.github.client import Connector, GitHubRepo
 from bot.github.errors import PermanentError
 from bot.github.gitrepo import DataClone
 from bot.github.orcid import OrcidClient
@@ -46,24 +46,34 @@ class Bot:
             else None
         )
         self._workspaces: dict[str, Workspace] = {}
+        self._workspaces_lock = threading.Lock()
+        # Installation tokens are kept until shortly before they expire.
+        self.connector = Connector(settings.auth)
+        self._default_branches: dict[str, tuple[str, float]] = {}
 
     def make_context(self, job: Job) -> JobContext:
-        """The handlers' context for one job (a fresh GitHub client per installation)."""
+        """The handlers' context for one job (a GitHub client with the installation's
+        cached token)."""
         if not job.repository:
             raise ValueError("a delivery without a repository")
         if not self.settings.serves(job.repository):  # stored before the setting changed
             raise PermanentError(f"this bot does not work on the repository {job.repository}")
-        gh, token = self.settings.auth.connect(job.installation)
-        repo = GitHubRepo(gh, job.repository)
+        minted: list[float] = []
+        gh, token = self.connector.connect(job.installation, on_mint=minted.append)
+        repo = GitHubRepo(gh, job.repository, self._default_branches)
+        repo.requests, repo.seconds = len(minted), sum(minted)
         config, problems = load_config(repo)
-        workspace = self._workspaces.get(job.repository)
-        if workspace is None:
-            clone = DataClone(
-                self.settings.clone_path(job.repository),
-                self.settings.git_url(job.repository),
-                token=token,
-            )
-            workspace = self._workspaces[job.repository] = Workspace(clone, config.data_root)
+        with self._workspaces_lock:
+            workspace = self._workspaces.get(job.repository)
+            if workspace is None:
+                clone = DataClone(
+                    self.settings.clone_path(job.repository),
+                    self.settings.git_url(job.repository),
+                    token=token,
+                )
+                workspace = self._workspaces[job.repository] = Workspace(clone, config.data_root)
+        # Threads of this process share the workspace: the clone's lock serialises them,
+        # and the token and data root are set again inside it (Workspace.checkout).
         workspace.clone.token = token
         workspace.data_root = config.data_root
         return JobContext(repo, workspace, self.orcid, config, problems, self.settings.bot_login)

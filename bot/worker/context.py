@@ -34,6 +34,13 @@ class JobContext:
     config_problems: list[str] | None = None
     bot_login: str | None = None
 
+    def usage(self) -> dict[str, int]:
+        """What the job asked of GitHub so far: requests, and milliseconds spent in them."""
+        return {
+            "github_requests": self.repo.requests,
+            "github_ms": round(self.repo.seconds * 1000),
+        }
+
     def is_bot(self, user: dict[str, Any] | None) -> bool:
         """True for the bot itself (and, to be safe, for any other bot account)."""
         if not user:

@@ -215,9 +215,7 @@ class PostgresInbox:
         """Lease the oldest ready delivery to `owner`, or None when nothing is ready."""
         return self._with_connection(lambda conn: self._claim(conn, owner, lease_seconds))
 
-    def _claim(
-        self, conn: psycopg.Connection[Any], owner: str, lease_seconds: float
-    ) -> Job | None:
+    def _claim(self, conn: psycopg.Connection[Any], owner: str, lease_seconds: float) -> Job | None:
         now = self._clock()
         skipped: list[str] = []  # candidates whose issue another worker is claiming now
         for _ in range(8):
@@ -238,10 +236,13 @@ class PostgresInbox:
                     ).fetchone()
                     # Under the lock, a claim of the same issue committed since our
                     # snapshot is visible: ask again whether the row is still ready.
-                    still = locked["ok"] and conn.execute(
-                        f"SELECT 1 FROM deliveries AS d WHERE d.id = %(id)s AND {_READY}",
-                        {"id": row["id"], "now": now},
-                    ).fetchone()
+                    still = (
+                        locked["ok"]
+                        and conn.execute(
+                            f"SELECT 1 FROM deliveries AS d WHERE d.id = %(id)s AND {_READY}",
+                            {"id": row["id"], "now": now},
+                        ).fetchone()
+                    )
                     if not still:
                         skipped.append(row["id"])
                         continue

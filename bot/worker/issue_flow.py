@@ -68,8 +68,11 @@ def write_status(ctx: JobContext, number: int, existing: dict[str, Any] | None, 
         log.info("updated the status comment")
 
 
-def sync_labels(ctx: JobContext, issue: dict[str, Any], status: str, pr_open: bool) -> None:
-    """Set the status label (ready / needs-info / rejected) and the pull-request label."""
+def sync_labels(
+    ctx: JobContext, issue: dict[str, Any], status: str, pr_open: bool, also: tuple[str, ...] = ()
+) -> None:
+    """Set the status label (ready / needs-info / rejected) and the pull-request label,
+    and add the labels `also` (one request adds them all)."""
     labels = ctx.config.labels
     have = {label["name"] for label in issue.get("labels") or []}
     want = {
@@ -80,7 +83,8 @@ def sync_labels(ctx: JobContext, issue: dict[str, Any], status: str, pr_open: bo
     for name in ctx.config.status_labels:
         if name in have and name != want:
             ctx.repo.remove_label(issue["number"], name)
-    add = [n for n in (want, labels["pr_open"] if pr_open else None) if n and n not in have]
+    wanted = (want, labels["pr_open"] if pr_open else None, *also)
+    add = list(dict.fromkeys(n for n in wanted if n and n not in have))
     ctx.repo.add_labels(issue["number"], add)
     if not pr_open and labels["pr_open"] in have:
         ctx.repo.remove_label(issue["number"], labels["pr_open"])
@@ -136,6 +140,7 @@ def process_issue(
     notices: list[str] = []
     pull: dict[str, Any] | None = None
     refusal: str | None = None
+    also_labels: tuple[str, ...] = ()
     with ctx.workspace.clone.locked():
         base = ctx.workspace.checkout(default_branch)
         try:
@@ -183,8 +188,8 @@ def process_issue(
             log.info("branch %s at %s (pushed: %s)", branch, result.head[:12], result.pushed)
             pull = ensure_pull(ctx, number, planned.json, state.approved_by, default_branch)
             state = state.but(pr=pull["number"])
-            if approval is not None and ctx.config.approval_label not in _label_names(issue):
-                ctx.repo.add_labels(number, [ctx.config.approval_label])
+            if approval is not None:  # added with the status labels, below
+                also_labels = (ctx.config.approval_label,)
         elif state.approved and state.pr:
             pull = ctx.repo.find_open_pull(ctx.config.branch_for(number))
 
@@ -199,7 +204,7 @@ def process_issue(
         notices=tuple(notices),
     )
     write_status(ctx, number, status_comment, render_status(view))
-    sync_labels(ctx, issue, verdict.status, pr_open=pull is not None)
+    sync_labels(ctx, issue, verdict.status, pr_open=pull is not None, also=also_labels)
     log.info("issue processed: %s", verdict.status, extra={"status": verdict.status})
     return Outcome(verdict.status, pull=pull, refusal=refusal, state=state)
 

@@ -88,6 +88,7 @@ class Runner:
         stop = threading.Event()
         beat = threading.Thread(target=self._heartbeat, args=(job, stop), daemon=True)
         beat.start()
+        ctx: Any = None
         try:
             handlers = self.router.handlers(job.event, job.action)
             if handlers:
@@ -125,13 +126,14 @@ class Runner:
             stop.set()
             beat.join()
         self.inbox.complete(job)
-        log.info(
-            "done",
-            extra={
-                "attempt": job.attempts,
-                "duration_ms": round((time.monotonic() - started) * 1000),
-            },
-        )
+        duration = round((time.monotonic() - started) * 1000)
+        extra: dict[str, Any] = {"attempt": job.attempts, "duration_ms": duration}
+        usage = getattr(ctx, "usage", None)
+        if callable(usage):
+            # The job's own time is what is left when GitHub's answers are taken out.
+            extra.update(usage())
+            extra["own_ms"] = duration - extra.get("github_ms", 0)
+        log.info("done", extra=extra)
 
     def _heartbeat(self, job: Job, stop: threading.Event) -> None:
         with job_context(job.id, job.issue, f"{job.event}.{job.action}"):
