@@ -9,7 +9,9 @@ and `authorbot worker` as a separate process; both open the same SQLite inbox.
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import socket
 import sys
 import threading
 from pathlib import Path
@@ -78,9 +80,12 @@ class Bot:
         workspace.data_root = config.data_root
         return JobContext(repo, workspace, self.orcid, config, problems, self.settings.bot_login)
 
-    def runner(self) -> Runner:
-        """A runner over this bot's inbox."""
+    def runner(self, slot: int | None = None) -> Runner:
+        """A runner over this bot's inbox (`slot` numbers the runners of one process)."""
         s = self.settings
+        worker_id = None
+        if slot is not None:
+            worker_id = f"{socket.gethostname()}:{os.getpid()}:{slot}"
         return Runner(
             self.inbox,
             router,
@@ -89,6 +94,7 @@ class Bot:
             max_attempts=s.max_attempts,
             backoff_base=s.backoff_base,
             backoff_cap=s.backoff_cap,
+            worker_id=worker_id,
         )
 
 
@@ -123,7 +129,14 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--no-worker", action="store_true", help="only store deliveries")
     p.set_defaults(run=lambda a: serve(host=a.host, port=a.port, with_worker=not a.no_worker))
     p = sub.add_parser("worker", help="work the inbox (beside gunicorn running webhooks.wsgi:app)")
-    p.set_defaults(run=lambda a: worker())
+    p.add_argument(
+        "--concurrency",
+        type=int,
+        default=None,
+        metavar="N",
+        help="jobs worked at once by this process (default: AUTHORBOT_CONCURRENCY or 1)",
+    )
+    p.set_defaults(run=lambda a: worker(concurrency=a.concurrency))
     p = sub.add_parser("pages", help="serve the author pages of a data checkout (preview)")
     p.add_argument("data_dir", metavar="DATA_DIR")
     p.add_argument("--host", default="127.0.0.1")
@@ -146,17 +159,46 @@ def _stop_on_signals(stop: threading.Event) -> None:
         signal.signal(sig, lambda *_: stop.set())
 
 
-def worker(settings: Settings | None = None, *, stop: threading.Event | None = None) -> int:
-    """`authorbot worker`: work the inbox until SIGTERM/SIGINT (or `stop` is set).
+def worker(
+    settings: Settings | None = None,
+    *,
+    stop: threading.Event | None = None,
+    concurrency: int | None = None,
+) -> int:
+    """`authorbot worker`: work the inbox until SIGTERM/SIGINT (or `stop` is set), with
+    `concurrency` runner threads (default: the settings').
+
+    The threads share this process's clones and indexes: jobs about different issues
+    overlap in their GitHub requests, and take turns on a repository's clone (its lock).
+    Several processes, each with its own state folder, share a PostgreSQL inbox.
 
     Returns:
         The process exit code (0).
     """
     settings = settings or Settings.from_env()
     setup_logging(settings.log_level)
+    n = max(1, concurrency or settings.concurrency)
+    if n > 1 and not settings.inbox_is_shared:
+        log.info("%d runners on the SQLite inbox %s", n, settings.inbox_location)
     stop = stop or threading.Event()
     _stop_on_signals(stop)
-    Bot(settings).runner().run_forever(stop, idle_poll=settings.poll_seconds)
+    bot = Bot(settings)
+    threads = [
+        threading.Thread(
+            target=bot.runner(slot if n > 1 else None).run_forever,
+            kwargs={"stop": stop, "idle_poll": settings.poll_seconds},
+            name=f"runner-{slot}",
+            daemon=True,
+        )
+        for slot in range(n)
+    ]
+    for thread in threads:
+        thread.start()
+    while not stop.wait(1.0):  # a timed wait, so that the signal handlers run promptly
+        pass
+    for thread in threads:
+        thread.join(timeout=60)  # each finishes its job first
+    bot.inbox.close()
     return 0
 
 

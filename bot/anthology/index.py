@@ -10,8 +10,10 @@ modification time changed (`refresh`).
 from __future__ import annotations
 
 import gc
+import itertools
 import os
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ from bot.anthology.ids import collection_file
 from bot.anthology.names import Name
 from bot.anthology.people import PEOPLE_YAML, PeopleFile, PersonEntry
 from bot.anthology.resolve import is_unverified_page, page_slug, resolve_occurrence
+from bot.anthology.textfile import read_text
 from bot.anthology.xmlscan import (
     CollectionScan,
     Item,
@@ -84,7 +87,7 @@ class DataIndex:
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            people_file = PeopleFile.parse(people_path.read_text("utf-8"))
+            people_file = PeopleFile.parse(read_text(people_path))
             index = cls(root, people_file, _stamp(people_path))
             index._index_people()
             for name in sorted(os.listdir(root / XML_DIR)):
@@ -105,7 +108,7 @@ class DataIndex:
         changed: set[str] = set()
         people_path = self.root / PEOPLE_YAML
         if _stamp(people_path) != self.people_stamp:
-            self.people_file = PeopleFile.parse(people_path.read_text("utf-8"))
+            self.people_file = PeopleFile.parse(read_text(people_path))
             self.people_stamp = _stamp(people_path)
             self._index_people()
             changed.add(PEOPLE_YAML)
@@ -176,16 +179,25 @@ class DataIndex:
         edit move by its length change; an edited element's id and orcid are read
         again from its new line."""
         state = self.files[coll]
+        occurrences = state.scan.occurrences  # in file order
         by_start = {start: (end, new) for start, end, new in edits}
-        if len(by_start) != len(edits) or not by_start.keys() <= {
-            o.start for o in state.scan.occurrences
-        }:
+        # Occurrences before the first edit keep their offsets: start there (a big
+        # collection holds 20,000 of them, and this runs after every write).
+        first = bisect_left(occurrences, min(by_start, default=0), key=lambda o: o.start)
+        found = {
+            occurrences[i].start
+            for i in (
+                bisect_left(occurrences, s, lo=first, key=lambda o: o.start) for s in by_start
+            )
+            if i < len(occurrences) and occurrences[i].start in by_start
+        }
+        if len(by_start) != len(edits) or found != by_start.keys():
             # Not only author/editor lines: read the file again.
             self._forget_collection(coll)
             self._read_collection(coll)
             return
         shift = 0
-        for occ in state.scan.occurrences:  # in file order
+        for occ in itertools.islice(occurrences, first, None):
             edit = by_start.get(occ.start)
             occ.start += shift
             if edit is None:
@@ -210,7 +222,7 @@ class DataIndex:
     def _read_collection(self, coll: str) -> None:
         path = self.root / collection_file(coll)
         stamp = _stamp(path)
-        scan = scan_collection(coll, path.read_text("utf-8"), self._names)
+        scan = scan_collection(coll, read_text(path), self._names)
         self.files[coll] = _FileState(stamp, scan)
         for item in scan.items:
             self.items[item.id] = item

@@ -8,6 +8,7 @@ from typing import Any
 from bot.anthology.ids import collection_file
 from bot.anthology.index import DataIndex
 from bot.anthology.people import PEOPLE_YAML
+from bot.anthology.textfile import file_stamp, read_text
 from bot.engine.parse import parse_issue
 from bot.engine.plan import Plan, plan_request
 from bot.engine.request import validate_fix_request
@@ -48,7 +49,13 @@ def apply_plan(index: DataIndex, plan: Plan) -> list[str]:
     if plan.status != "ready":
         raise ValueError(f"cannot apply a plan that is {plan.status}")
     for path, change in plan.files.items():
-        if (index.root / path).read_text("utf-8") != change.old:
+        # A collection file can be 4 MB: its stamp says whether it changed, without
+        # reading and decoding it again.
+        if change.stamp is not None:
+            changed = file_stamp(index.root / path) != change.stamp
+        else:
+            changed = read_text(index.root / path) != change.old
+        if changed:
             raise StaleDataError(f"{path} changed since the plan was made")
     written = write_files_atomically(index.root, {p: c.new for p, c in plan.files.items()})
     people = plan.files.get(PEOPLE_YAML)
