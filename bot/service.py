@@ -28,7 +28,7 @@ from bot.worker.context import JobContext, load_config
 from bot.worker.handlers import router
 from bot.worker.inbox import Inbox, Job, open_inbox
 from bot.worker.logs import setup_logging
-from bot.worker.runner import Runner
+from bot.worker.runner import Runner, current_lease
 from bot.worker.workspace import Workspace
 from webhooks.app import create_app
 
@@ -73,11 +73,16 @@ class Bot:
                     self.settings.git_url(job.repository),
                     token=token,
                 )
+                # The push asks the lease of the job of the thread that pushes.
+                clone.before_push = _check_lease
                 workspace = self._workspaces[job.repository] = Workspace(clone, config.data_root)
         # Threads of this process share the workspace: the clone's lock serialises them,
         # and the token and data root are set again inside it (Workspace.checkout).
         workspace.clone.token = token
         workspace.data_root = config.data_root
+        guard = current_lease()
+        if guard is not None:  # no write once the lease is lost (bot/worker/runner.py)
+            repo.before_write = guard.check
         return JobContext(repo, workspace, self.orcid, config, problems, self.settings.bot_login)
 
     def runner(self, slot: int | None = None) -> Runner:
@@ -96,6 +101,12 @@ class Bot:
             backoff_cap=s.backoff_cap,
             worker_id=worker_id,
         )
+
+
+def _check_lease() -> None:
+    guard = current_lease()
+    if guard is not None:
+        guard.check()
 
 
 def build_app(settings: Settings, inbox: Inbox | None = None, on_stored: Any = None) -> Flask:

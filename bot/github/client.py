@@ -230,8 +230,12 @@ class GitHubRepo:
         self._branch_cache = branch_cache
         self.requests = 0
         self.seconds = 0.0
+        # Called before every request that changes something (the worker's lease check).
+        self.before_write: Callable[[], None] | None = None
 
     def _call(self, verb: str, url: str, **kwargs: Any) -> tuple[dict[str, Any], Any]:
+        if verb != "GET" and self.before_write is not None:
+            self.before_write()
         started = time.perf_counter()
         try:
             with _translated():

@@ -64,6 +64,8 @@ class DataClone:
         self.remote_url = remote_url
         self.token = token
         self.author = author
+        # Called before every push (the worker's lease check).
+        self.before_push: Callable[[], None] | None = None
 
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -214,6 +216,8 @@ class DataClone:
             if same_tree and parent == base:
                 return BranchResult(head=remote, base=base, pushed=False)
         head = self.git("rev-parse", "HEAD")
+        if self.before_push is not None:
+            self.before_push()
         self.git(
             "push",
             "--quiet",
