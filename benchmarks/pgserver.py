@@ -190,6 +190,31 @@ class PostgresServer:
             ).fetchall()
         return sum(1 for (ok,) in rows if ok)
 
+    def backend_pids(self, application_prefix: str) -> list[int]:
+        """The server processes serving connections whose application_name starts with
+        `application_prefix`."""
+        with self.connect() as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE application_name LIKE %s",
+                (application_prefix + "%",),
+            ).fetchall()
+        return [pid for (pid,) in rows]
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        """Wait until the server accepts connections again (after a crash restart)."""
+        import psycopg
+
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with self.connect() as conn:
+                    conn.execute("SELECT 1")
+                return
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
     def reset(self) -> None:
         """Drop every table of the database (a clean inbox for the next test)."""
         with self.connect() as conn:

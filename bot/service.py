@@ -41,6 +41,7 @@ class Bot:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        settings.state_dir.mkdir(parents=True, exist_ok=True)  # clones, ORCID cache
         self.inbox = open_inbox(settings.inbox_location, role="worker")
         self.orcid = (
             OrcidClient(settings.orcid_url, cache_path=settings.state_dir / "orcid-cache.sqlite3")

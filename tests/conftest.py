@@ -46,15 +46,22 @@ def full_root(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def pg_server():
-    """A real PostgreSQL server for the whole run (initdb into a temp folder, pg_ctl on
-    a free port; `benchmarks/pgserver.py`). Skips, saying why, when no PostgreSQL is
-    installed (`.ci/run` installs Debian's `postgresql`)."""
-    from benchmarks.pgserver import PostgresServer, find_binaries
+def needs_postgres() -> None:
+    """Skips, saying why, when no PostgreSQL is installed (`.ci/run` installs Debian's
+    `postgresql`) or psycopg is missing."""
+    from benchmarks.pgserver import find_binaries
 
     if find_binaries() is None:
         pytest.skip("no PostgreSQL binaries (install Debian's 'postgresql'); PostgreSQL tests skipped")
     pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e '.[test]')")
+
+
+@pytest.fixture(scope="session")
+def pg_server(needs_postgres):
+    """A real PostgreSQL server for the whole run (initdb into a temp folder, pg_ctl on
+    a free port; `benchmarks/pgserver.py`)."""
+    from benchmarks.pgserver import PostgresServer
+
     server = PostgresServer(fsync=False).start()
     yield server
     server.stop()
