@@ -3,7 +3,7 @@ seeded random mix of GitHub failures, and the data changing under the bot; then 
 proof that every job finished exactly once and nothing was left half done.
 
     .venv/bin/python benchmarks/fault_bench.py [--jobs 200] [--kills 50] [--seed 1]
-        [--fault-rate 0.02] [--inbox sqlite|postgresql] [--workers 1] [--concurrency 1]
+        [--fault-rate 0.02] [--inbox sqlite|postgresql] [--workers 1] [--runners 1]
 
 Setup: like `benchmarks/load_bench.py` (the sample data as a bare `origin`, the GitHub
 and ORCID stand-ins in this process, gunicorn and one `python -m bot.service worker`
@@ -282,12 +282,12 @@ def run_faults(
     drain_timeout: float = 900.0,
     inbox: str = "sqlite",
     workers: int = 1,
-    concurrency: int = 1,
+    runners: int = 1,
 ) -> dict[str, Any]:
     """One fault run under `workdir`; returns the figures and the violations.
 
     `inbox` is `sqlite` or `postgresql` (a server of its own, started and stopped here);
-    `workers` worker processes with `concurrency` runners each.
+    `workers` worker processes with `runners` runner threads each.
     """
     rng = random.Random(seed)
     n_issues = max(4, jobs // 5)
@@ -304,7 +304,7 @@ def run_faults(
         github_timeout=3.0,
         max_attempts=12,  # a kill mid-job uses an attempt up too (docs/PROOF.md)
         inbox_url=database.url if database else None,
-        worker_concurrency=concurrency,
+        worker_concurrency=runners,
     )
     load_before = os.getloadavg()
     started = time.monotonic()
@@ -381,7 +381,7 @@ def run_faults(
         figures = _figures_and_checks(
             dep, mix, results, killer, plan_changes, finished - started, load_before
         )
-        figures["inbox / worker processes x runners"] = (inbox, workers, concurrency)
+        figures["inbox / worker processes x runners"] = (inbox, workers, runners)
         figures["jobs finished per worker process"] = dep.done_per_worker()
         return figures
     finally:
@@ -505,7 +505,7 @@ def main() -> int:
     parser.add_argument("--fault-rate", type=float, default=0.02)
     parser.add_argument("--inbox", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--workers", type=int, default=1, help="worker processes")
-    parser.add_argument("--concurrency", type=int, default=1, help="runners per worker")
+    parser.add_argument("--runners", type=int, default=1, help="runners per worker process")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="authorbot-faults-"))
@@ -517,7 +517,7 @@ def main() -> int:
         fault_rate=args.fault_rate,
         inbox=args.inbox,
         workers=args.workers,
-        concurrency=args.concurrency,
+        runners=args.runners,
     )
     audit.print_table(figures, "python " + " ".join(sys.argv))
     if args.keep:

@@ -3,7 +3,8 @@ working them against the GitHub stand-in, and the proof that nothing was lost or
 twice.
 
     .venv/bin/python benchmarks/load_bench.py [--deliveries 2000] [--concurrency 32]
-        [--issues N] [--workers 1] [--seed 1]
+        [--issues N] [--workers 1] [--runners 1] [--seed 1]
+        [--inbox sqlite|postgresql] [--gunicorn-threads 8]
 
 Setup (not timed): a bare data repository of the sample data; the GitHub and ORCID
 stand-ins in this process; N verification requests (both forms, distinct unverified
@@ -12,6 +13,11 @@ gunicorn (`-w 2`, `webhooks.wsgi:app`) and `python -m bot.service worker` start 
 one state folder, and a separate client process (`bot.standins.loadclient`) sends the
 mix (see `bot/standins/traffic.py`) while the worker works. The stand-in sends the
 webhooks of the bot's own actions to the same server, as GitHub would.
+
+`--gunicorn-threads 1` runs gunicorn's sync workers (one delivery at a time per
+process, each committed alone), as before; with threads (the default, 8) concurrent
+deliveries of one process are committed together. `--inbox postgresql` starts a
+PostgreSQL server of its own (fsync on) and gives each worker process its own clone.
 
 Figures: ack latency (median, p99, max) as the client saw it, deliveries per second,
 seconds until the inbox was drained, jobs worked. Checks (exit 1 if any fails):
@@ -38,6 +44,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.pgserver import PostgresServer  # noqa: E402
 from bot.standins import audit, traffic  # noqa: E402
 from bot.standins.fleet import ROOT, ProcessDeployment  # noqa: E402
 from bot.standins.harness import SECRET  # noqa: E402
@@ -58,16 +65,23 @@ def run_load(
     workers: int = 1,
     seed: int = 1,
     drain_timeout: float = 1800.0,
+    inbox: str = "sqlite",
+    runners: int = 1,
+    gunicorn_threads: int = 8,
 ) -> dict[str, Any]:
     """Run the load once under `workdir`; returns the figures and the violations."""
     rng = random.Random(seed)
     n_issues = issues or max(6, min(200, deliveries // 13))
     requests_ = traffic.verify_requests(n_issues, rng)
     records = {r.orcid: r for r in requests_}
+    database = PostgresServer().start() if inbox == "postgresql" else None
     dep = ProcessDeployment(
         workdir,
         roles=traffic.ROLES,
         orcid_records={o: traffic.FakeRecord(r.given or "", r.family) for o, r in records.items()},
+        inbox_url=database.url if database else None,
+        worker_concurrency=runners,
+        gunicorn_threads=gunicorn_threads,
     )
     load_before = os.getloadavg()
     try:
@@ -105,11 +119,27 @@ def run_load(
         load_after = os.getloadavg()
 
         results = json.loads((workdir / "results.json").read_text("utf-8"))
-        return _figures_and_checks(
+        figures = _figures_and_checks(
             dep, mix, results, started, sent_at, drained_at, load_before, load_after
         )
+        figures["setup: inbox, gunicorn threads, worker processes x runners"] = (
+            inbox,
+            gunicorn_threads,
+            workers,
+            runners,
+        )
+        figures["jobs finished per worker process"] = dep.done_per_worker()
+        return figures
     finally:
         dep.stop()
+        if database is not None:
+            database.stop()
+
+
+def _median_p95(values: list[float]) -> tuple[float, float]:
+    if not values:
+        return (0.0, 0.0)
+    return (statistics.median(values), percentile(values, 0.95))
 
 
 def _figures_and_checks(
@@ -158,9 +188,14 @@ def _figures_and_checks(
     issues = {n: dict(dep.github.state.issues[n]) for n in numbers}
     branch_problems, checked = audit.branches(dep.bare, issues)
     problems += branch_problems
-    clone = dep.state_dir / "clones" / "acl-org__acl-anthology" / ".git"
-    clone_problems, clone_checked = audit.branches(clone, issues)
-    problems += clone_problems
+    clone_checked = 0
+    for clone in dep.clones():
+        clone_problems, checked_here = audit.branches(clone, issues)
+        problems += clone_problems
+        clone_checked += checked_here
+    jobs = [line for line in dep.worker_log_lines() if line.get("msg") == "done"]
+    own = [line["own_ms"] for line in jobs if "own_ms" in line]
+    calls = [line["github_requests"] for line in jobs if "github_requests" in line]
 
     kinds = mix.kinds()
     return {
@@ -182,6 +217,9 @@ def _figures_and_checks(
         "pull requests": len(dep.github.pulls()),
         "bot branches checked (origin, clone)": (checked, clone_checked),
         **dups,
+        "job duration ms: median / p95": _median_p95([line["duration_ms"] for line in jobs]),
+        "job own time ms (without GitHub's answers): median / p95": _median_p95(own),
+        "GitHub requests per job: median / p95 / max": (*_median_p95(calls), max(calls or [0])),
         "load average before/after": (load_before[0], load_after[0]),
         "violations": problems,
     }
@@ -193,6 +231,11 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--issues", type=int, default=None, help="default: deliveries/13")
     parser.add_argument("--workers", type=int, default=1, help="worker processes")
+    parser.add_argument("--runners", type=int, default=1, help="runners per worker process")
+    parser.add_argument("--inbox", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument(
+        "--gunicorn-threads", type=int, default=8, help="1: sync workers (the old deployment)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
     args = parser.parse_args()
@@ -204,6 +247,9 @@ def main() -> int:
         issues=args.issues,
         workers=args.workers,
         seed=args.seed,
+        inbox=args.inbox,
+        runners=args.runners,
+        gunicorn_threads=args.gunicorn_threads,
     )
     audit.print_table(figures, "python " + " ".join(sys.argv))
     if args.keep:

@@ -53,6 +53,8 @@ class ProcessDeployment:
         roles: collaborator roles by login (everyone else is `read`).
         orcid_records: what the ORCID stand-in knows (None: the ORCID check is off).
         gunicorn_workers: `gunicorn -w`.
+        gunicorn_threads: `gunicorn -k gthread --threads` (1: sync workers). Threads
+            let one process answer several deliveries at once and commit them together.
         lease_seconds, backoff_base: worker tuning (short: a killed job is taken again soon).
         github_timeout: seconds the worker's GitHub client waits for an answer.
         max_attempts: claims of one delivery before the worker gives up on it.
@@ -67,6 +69,7 @@ class ProcessDeployment:
         roles: dict[str, str] | None = None,
         orcid_records: dict[str, FakeRecord] | None = None,
         gunicorn_workers: int = 2,
+        gunicorn_threads: int = 8,
         lease_seconds: float = 3.0,
         backoff_base: float = 0.05,
         github_timeout: float = 5.0,
@@ -89,6 +92,7 @@ class ProcessDeployment:
         )
         self.orcid = FakeOrcid(records=dict(orcid_records or {})) if orcid_records else None
         self.gunicorn_workers = gunicorn_workers
+        self.gunicorn_threads = gunicorn_threads
         self.lease_seconds = lease_seconds
         self.backoff_base = backoff_base
         self.github_timeout = github_timeout
@@ -173,6 +177,11 @@ class ProcessDeployment:
                 str(gunicorn),
                 "-w",
                 str(self.gunicorn_workers),
+                *(
+                    ["-k", "gthread", "--threads", str(self.gunicorn_threads)]
+                    if self.gunicorn_threads > 1
+                    else []
+                ),
                 "-b",
                 f"127.0.0.1:{self.port}",
                 "--log-level",

@@ -82,7 +82,10 @@ _READY = """
 # Serialising schema creation between processes that start together.
 _SCHEMA_LOCK = 0x61757468  # "auth"
 
-_RETRIES = 4  # a statement is tried this often over broken connections
+# How long a statement is tried again over broken connections: long enough for a
+# restart or crash recovery of the server (seconds on a busy machine), shorter than
+# GitHub's 10 s webhook timeout.
+RETRY_SECONDS = 8.0
 
 
 class InboxUnavailable(Exception):
@@ -100,6 +103,7 @@ class PostgresInbox:
             leases are minutes long, a second of skew does not matter.
         application_name: shown in `pg_stat_activity`.
         max_idle: connections kept open while unused.
+        retry_seconds: how long a statement is tried again over broken connections.
     """
 
     def __init__(
@@ -109,8 +113,10 @@ class PostgresInbox:
         *,
         application_name: str = "authorbot",
         max_idle: int = 8,
+        retry_seconds: float = RETRY_SECONDS,
     ) -> None:
         self.url = url
+        self.retry_seconds = retry_seconds
         self._clock = clock
         self._application_name = application_name
         self._max_idle = max_idle
@@ -153,19 +159,24 @@ class PostgresInbox:
         conn.close()
 
     def _with_connection(self, work: Callable[[psycopg.Connection[Any]], T]) -> T:
-        """Run `work` on a pooled connection; on a broken connection, again on a new one."""
+        """Run `work` on a pooled connection; on a broken connection, again on a new one,
+        for up to `retry_seconds`.
+
+        Raises:
+            InboxUnavailable: the server could not be reached in that time.
+        """
+        deadline = time.monotonic() + self.retry_seconds
         delay = 0.05
-        for attempt in range(1, _RETRIES + 1):
+        while True:
             try:
                 with self._connection() as conn:
                     return work(conn)
             except psycopg.OperationalError as exc:
-                if attempt == _RETRIES:
+                if time.monotonic() + delay > deadline:
                     raise InboxUnavailable(f"PostgreSQL inbox: {exc}") from exc
                 log.warning("inbox connection failed (%s); trying again", str(exc).strip())
                 time.sleep(delay)
-                delay *= 4
-        raise AssertionError("unreachable")
+                delay = min(delay * 2, 1.0)
 
     def close(self) -> None:
         """Close the pooled connections."""
