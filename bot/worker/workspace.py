@@ -74,6 +74,7 @@ class Workspace:
         from bot.engine.api import apply_plan
 
         try:
+            self.clone.mark_dirty()
             written = apply_plan(self._index, planned.plan)
             prefix = Path(self.data_root)
             paths = [str(prefix / p) if self.data_root not in ("", ".") else p for p in written]

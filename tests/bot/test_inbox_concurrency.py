@@ -125,9 +125,7 @@ def test_postgres_connections_cut_by_the_server_are_replaced(pg_server):
 
 
 def test_an_unreachable_postgres_is_a_clear_error(pg_server):
-    from bot.worker.inbox_pg import InboxUnavailable
-
-    from bot.worker.inbox_pg import PostgresInbox
+    from bot.worker.inbox_pg import InboxUnavailable, PostgresInbox
 
     url = pg_server.url.replace(f":{pg_server.port}/", ":1/")  # nobody listens on port 1
     with pytest.raises(InboxUnavailable, match="PostgreSQL inbox"):
