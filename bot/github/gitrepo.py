@@ -72,6 +72,8 @@ class DataClone:
         # Called before every push (the worker's lease check).
         self.before_push: Callable[[], None] | None = None
         self._remote_checked = False  # the origin URL was checked by this process
+        # False when the last `sync` found the checkout already right (nothing changed).
+        self.last_sync_reset = True
 
     @property
     def _dirty_marker(self) -> Path:
@@ -171,7 +173,8 @@ class DataClone:
             "fetch", "--no-tags", "--prune", "origin", f"+refs/heads/{default_branch}:{remote_ref}"
         )
         head = self.git("rev-parse", remote_ref)
-        if self._dirty_marker.exists() or self._detached_head() != head:
+        self.last_sync_reset = self._dirty_marker.exists() or self._detached_head() != head
+        if self.last_sync_reset:
             self.reset_to(head)
         return head
 

@@ -11,11 +11,14 @@ imported when first needed.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bot.github.gitrepo import BranchResult, DataClone
+
+REFRESH_SECONDS = 300.0  # the index compares file stamps at least this often
 
 
 @dataclass
@@ -40,6 +43,8 @@ class Workspace:
         self.data_root = data_root
         self._index: Any = None
         self._index_root: Path | None = None
+        self._refreshed = 0.0
+        self._index_commit: str | None = None  # the commit the index last described
 
     @property
     def root(self) -> Path:
@@ -58,8 +63,19 @@ class Workspace:
         if self._index is None or self._index_root != self.root:
             self._index = DataIndex.load(self.root)
             self._index_root = self.root
-        else:
+        elif (
+            self.clone.last_sync_reset
+            or head != self._index_commit  # another process's job moved the clone
+            or time.monotonic() - self._refreshed > REFRESH_SECONDS
+        ):
+            # The files change only through a checkout (a job's own writes are undone
+            # by one, and the index is refreshed after it): with none since the index
+            # last looked, it still describes them. Stamps are compared now and then
+            # all the same.
             self._index.refresh()
+        else:
+            return head
+        self._refreshed, self._index_commit = time.monotonic(), head
         return head
 
     def plan(self, issue: dict[str, Any], base: str, new_id: str | None) -> PlannedIssue:
@@ -82,3 +98,4 @@ class Workspace:
         finally:
             self.clone.reset_to(planned.base)
             self._index.refresh()
+            self._refreshed, self._index_commit = time.monotonic(), planned.base
