@@ -60,12 +60,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks import audit, traffic  # noqa: E402
+from benchmarks.fleet import ROOT, ProcessDeployment  # noqa: E402
 from benchmarks.pgserver import PostgresServer  # noqa: E402
 from bot.anthology.index import DataIndex  # noqa: E402
 from bot.engine.api import apply_plan, plan_issue  # noqa: E402
-from bot.standins import audit, traffic  # noqa: E402
 from bot.standins.datarepo import git  # noqa: E402
-from bot.standins.fleet import ROOT, ProcessDeployment  # noqa: E402
 from bot.standins.github import Chaos  # noqa: E402
 from bot.standins.harness import SECRET  # noqa: E402
 from bot.standins.orcid import FakeRecord  # noqa: E402
@@ -227,7 +227,7 @@ def _send(dep: ProcessDeployment, workdir: Path, name: str, rows: list[traffic.D
         [
             sys.executable,
             "-m",
-            "bot.standins.loadclient",
+            "benchmarks.loadclient",
             str(workdir / f"{name}.jsonl"),
             str(workdir / f"{name}-results.json"),
             "--url",

@@ -10,8 +10,8 @@ Setup (not timed): a bare data repository of the sample data; the GitHub and ORC
 stand-ins in this process; N verification requests (both forms, distinct unverified
 pages) filed as issues; 30% get a maintainer's `@authorbot approve` comment. Then
 gunicorn (`-w 2`, `webhooks.wsgi:app`) and `python -m bot.service worker` start over
-one state folder, and a separate client process (`bot.standins.loadclient`) sends the
-mix (see `bot/standins/traffic.py`) while the worker works. The stand-in sends the
+one state folder, and a separate client process (`benchmarks/loadclient.py`) sends the
+mix (see `benchmarks/traffic.py`) while the worker works. The stand-in sends the
 webhooks of the bot's own actions to the same server, as GitHub would.
 
 `--gunicorn-threads 1` runs gunicorn's sync workers (one delivery at a time per
@@ -44,9 +44,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks import audit, traffic  # noqa: E402
+from benchmarks.fleet import ROOT, ProcessDeployment  # noqa: E402
 from benchmarks.pgserver import PostgresServer  # noqa: E402
-from bot.standins import audit, traffic  # noqa: E402
-from bot.standins.fleet import ROOT, ProcessDeployment  # noqa: E402
 from bot.standins.harness import SECRET  # noqa: E402
 
 
@@ -99,7 +99,7 @@ def run_load(
             [
                 sys.executable,
                 "-m",
-                "bot.standins.loadclient",
+                "benchmarks.loadclient",
                 str(workdir / "deliveries.jsonl"),
                 str(workdir / "results.json"),
                 "--url",

@@ -5,26 +5,45 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.anthology.index import DataIndex, DataRootError
+from bot.anthology.integrity import DataIntegrityError, index_integrity, require_integrity
+from bot.anthology.people import PeopleFileError
+from bot.anthology.xmlscan import XMLScanError
+from bot.engine.api import StaleDataError, apply_plan, plan_issue
 from bot.engine.render import render_text
 
 EXIT_READY, EXIT_INTERNAL, EXIT_NOT_READY = 0, 1, 2
 
 
+class InputError(Exception):
+    """Something the person gave cannot be used. The message is one sentence that
+    names the file and says what is wrong with it."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ready, 2 needs info or
-    rejected, 1 internal error)."""
+    """Run the command line; returns the exit code (0 ready, 2 needs info, rejected or
+    an input that cannot be used, 1 a fault of the program itself)."""
     parser = _parser()
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
     except KeyboardInterrupt:
         return 130
+    except InputError as exc:
+        sentence = str(exc) if str(exc).endswith((".", "?", "!")) else f"{exc}."
+        print(f"authorbot: {sentence}", file=sys.stderr)
+        return EXIT_NOT_READY
     except Exception as exc:  # the exit code promises 1 for anything unexpected
-        print(f"authorbot: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(
+            f"authorbot: internal error (a fault of authorbot, not of its input; please "
+            f"report it): {type(exc).__name__}: {exc}",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 
@@ -47,43 +66,136 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--json", action="store_true", help="print one JSON object")
         p.add_argument("--id", dest="new_id", metavar="NEW_ID", help="the ID for a new person")
         p.set_defaults(run=run)
+    p = sub.add_parser(
+        "check",
+        help="check that a data repository is whole",
+        description="Check a data repository as plan, apply and the bot do before they "
+        "work on it: every file readable, the people file not empty, every person ID in "
+        "the XML defined in the people file. Exit 0: whole; 2: not (the problems are "
+        "printed, naming the files).",
+    )
+    p.add_argument("data_dir", metavar="DATA_DIR", help="the folder holding data/xml and data/yaml")
+    p.set_defaults(run=_run_check)
     demo = sub.add_parser("demo", help="the whole loop on the sample data, no account")
     demo.add_argument(
         "--engine-only", action="store_true", help="plan and apply the example issues, no bot"
     )
     demo.set_defaults(run=_run_demo)
-    _add_service_commands(sub)
+    from bot import service  # the bot's commands: serve, worker, pages
+
+    service.add_commands(sub)
     return parser
 
 
-def _add_service_commands(sub: Any) -> None:
-    """The bot's commands, when its modules are installed."""
-    try:
-        from bot import service
-    except ImportError:
-        return
-    add = getattr(service, "add_commands", None)
-    if add is not None:
-        add(sub)
-
-
 def _load_issue(path: str) -> dict[str, Any]:
-    text = sys.stdin.read() if path == "-" else Path(path).read_text("utf-8")
-    issue = json.loads(text)
+    """The issue JSON at `path` ('-': standard input).
+
+    Raises:
+        InputError: it cannot be read, is not JSON, or is not a GitHub issue.
+    """
+    where = "the issue on standard input" if path == "-" else f"the issue file {path}"
+    if path == "-":
+        raw = sys.stdin.buffer.read()
+    elif Path(path).is_dir():
+        raise InputError(f"{where} is a folder; give the issue's JSON file")
+    else:
+        try:
+            raw = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"{where} does not exist") from None
+        except OSError as exc:
+            raise InputError(f"{where} cannot be read: {exc.strerror}") from None
+    if not raw.strip():
+        raise InputError(f"{where} is empty; it should hold the issue as GitHub's API gives it")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = "\x00"
+    if "\x00" in text:
+        raise InputError(
+            f"{where} is not text (a binary file?); it should hold the issue as JSON, "
+            "as GitHub's API gives it"
+        )
+    try:
+        issue = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{where} is not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        ) from None
     if not isinstance(issue, dict):
-        raise ValueError("the issue JSON must be an object")
+        raise InputError(
+            f"{where} holds a JSON {_json_kind(issue)}, not a GitHub issue "
+            "(an object with a title and a body)"
+        )
+    missing = [key for key in ("title", "body") if key not in issue]
+    if missing:
+        raise InputError(
+            f"{where} is not a GitHub issue: it has no {' and no '.join(missing)} "
+            "(save one with `gh api repos/OWNER/REPO/issues/NUMBER`)"
+        )
+    if not isinstance(issue["title"], str) or not isinstance(issue["body"], str | None):
+        raise InputError(f"{where} is not a GitHub issue: its title and body must be text")
     return issue
 
 
-def _run_plan(args: argparse.Namespace, apply: bool = False) -> int:
-    from bot.anthology.index import DataIndex
-    from bot.engine.api import apply_plan, plan_issue
+def _json_kind(value: Any) -> str:
+    kinds = {list: "list", str: "string", bool: "true/false", int: "number", float: "number"}
+    return "null" if value is None else kinds.get(type(value), type(value).__name__)
 
-    index = DataIndex.load(Path(args.data_dir))
+
+def _load_index(data_dir: str, check: bool = True) -> DataIndex:
+    """The data repository at `data_dir`, loaded and (with `check`) checked.
+
+    Raises:
+        InputError: the folder is not a data repository, a file of it cannot be read,
+            or it fails the integrity check (bot/anthology/integrity.py).
+    """
+    index = _read_index(data_dir)
+    if check:
+        try:
+            require_integrity(index)
+        except DataIntegrityError as exc:
+            raise InputError(
+                f"the data in {data_dir} is not whole, so nothing is planned on it: {exc}"
+            ) from None
+    return index
+
+
+def _read_index(data_dir: str) -> DataIndex:
+    root = Path(data_dir)
+    if not root.exists():
+        raise InputError(f"the data folder {root} does not exist")
+    if not root.is_dir():
+        raise InputError(f"the data folder {root} is a file, not a folder")
+    try:
+        return DataIndex.load(root)
+    except DataRootError as exc:
+        raise InputError(
+            f"{exc}: DATA_DIR must be the root of a data repository (a checkout of "
+            "acl-org/acl-anthology)"
+        ) from None
+    except (PeopleFileError, XMLScanError) as exc:
+        raise InputError(f"the data in {root} cannot be read: {exc}") from None
+    except UnicodeDecodeError:  # the XML files say which; this is the people file
+        raise InputError(f"the people file in {root} is not UTF-8 text") from None
+    except OSError as exc:
+        raise InputError(f"{exc.filename} cannot be read: {exc.strerror}") from None
+
+
+def _run_plan(args: argparse.Namespace, apply: bool = False) -> int:
+    index = _load_index(args.data_dir)
     plan = plan_issue(index, _load_issue(args.issue), new_id=args.new_id)
     written: list[str] = []
     if apply and plan.status == "ready":
-        written = apply_plan(index, plan)
+        try:
+            written = apply_plan(index, plan)
+        except StaleDataError as exc:
+            raise InputError(f"{exc}: nothing was written; run the command again") from None
+        except OSError as exc:
+            raise InputError(
+                f"could not write {exc.filename or 'the change'} ({exc.strerror}); "
+                "nothing was changed"
+            ) from None
     if args.json:
         out = plan.to_json()
         out["written"] = written
@@ -94,6 +206,27 @@ def _run_plan(args: argparse.Namespace, apply: bool = False) -> int:
         if apply:
             print(f"Wrote {len(written)} file(s)." if written else "Wrote nothing.")
     return EXIT_READY if plan.status == "ready" else EXIT_NOT_READY
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    index = _load_index(args.data_dir, check=False)
+    loaded = time.perf_counter()
+    report = index_integrity(index)
+    checked = time.perf_counter()
+    lines = sum(len(f.scan.occurrences) for f in index.files.values())
+    print(
+        f"{args.data_dir}: {report.people:,} people in {report.people_file}; "
+        f"{len(index.files):,} collection files with {lines:,} author/editor lines, "
+        f"{report.lines_with_id:,} of them with a person ID ({report.ids_used:,} distinct IDs)."
+    )
+    for problem in report.problems():
+        print(f"Problem: {problem}.")
+    print(
+        f"{'Whole' if report.ok else 'Not whole'}: loaded in {loaded - started:.2f} s, "
+        f"checked in {(checked - loaded) * 1000:.1f} ms."
+    )
+    return EXIT_READY if report.ok else EXIT_NOT_READY
 
 
 def _run_apply(args: argparse.Namespace) -> int:

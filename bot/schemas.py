@@ -1,4 +1,5 @@
-"""The JSON Schemas in the repository's top-level `schemas/` folder."""
+"""The JSON Schemas of the repository's top-level `schemas/` folder (`bot/schema_files/`
+in an installed wheel)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from typing import Any
 
 import jsonschema
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+_HERE = Path(__file__).resolve().parent
+# In the repository the schemas are its top-level `schemas/` folder; an installed wheel
+# carries them inside the package (pyproject.toml maps `schemas/` to `bot/schema_files/`).
+SCHEMA_DIR = (
+    _HERE / "schema_files" if (_HERE / "schema_files").is_dir() else _HERE.parent / "schemas"
+)
 
 
 @cache

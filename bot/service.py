@@ -1,5 +1,5 @@
 """Putting the bot together: the inbox, the app, the worker, and the commands that run
-them (`serve`, `worker`, `demo`).
+them (`serve`, `worker`, `pages`).
 
 `authorbot serve` runs the webhook app and a worker thread in one process (simple
 deployments, the demo). In production, run the app under gunicorn (`webhooks.wsgi:app`)
@@ -14,8 +14,7 @@ import signal
 import socket
 import sys
 import threading
-from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from flask import Flask
 
@@ -252,17 +251,6 @@ def serve(
     if worker_thread is not None:
         worker_thread.join(timeout=30)
     return 0
-
-
-def demo_loop(out: TextIO | None = None, workdir: Path | None = None) -> int:
-    """`authorbot demo`: the whole loop with no GitHub account (see `bot/standins/demo.py`).
-
-    Returns:
-        0 when the demo opened exactly one pull request, 1 otherwise.
-    """
-    from bot.standins.demo import run_demo
-
-    return run_demo(out or sys.stdout, workdir)
 
 
 if __name__ == "__main__":  # `python -m bot.service worker|serve` (used by the tests)

@@ -100,11 +100,11 @@ def test_refusal_exits_2_with_problems(data_copy, tmp_path):
     assert out["status"] == "needs-info" and out["problems"][0]["code"] == "orcid-checksum"
 
 
-def test_internal_error_exits_1(tmp_path):
+def test_a_missing_data_folder_is_the_users_mistake_not_an_internal_error(tmp_path):
     issue = write_issue(tmp_path, our_issue("x", [], "new"))
     r = run("plan", str(tmp_path / "no-such-dir"), issue)
-    assert r.returncode == 1
-    assert "internal error" in r.stderr
+    assert r.returncode == 2
+    assert "no-such-dir does not exist" in r.stderr and "internal error" not in r.stderr
 
 
 def test_issue_from_stdin(data_copy):

@@ -44,3 +44,10 @@ def test_full_counts(full_index: DataIndex):
     assert sum(o.role == "author" for o in occs) == 388_934
     assert sum(o.role == "volume-editor" for o in occs) == 10_194
     assert sum(i.kind != "volume" for i in full_index.items.values()) == 111_953
+
+
+def test_the_full_archive_is_whole(full_index: DataIndex):
+    from bot.anthology.integrity import require_integrity
+
+    report = require_integrity(full_index)
+    assert report.people == 11_226 and report.ids_used == 11_226 and report.unknown == ()

@@ -28,6 +28,7 @@ from bot.anthology.xmlscan import (
     CollectionScan,
     Item,
     Occurrence,
+    XMLScanError,
     plain_text,
     scan_collection,
     start_tag_attributes,
@@ -228,7 +229,11 @@ class DataIndex:
     def _read_collection(self, coll: str) -> None:
         path = self.root / collection_file(coll)
         stamp = _stamp(path)
-        scan = scan_collection(coll, read_text(path), self._names)
+        try:
+            text = read_text(path)
+        except UnicodeDecodeError:
+            raise XMLScanError(f"{collection_file(coll)} is not UTF-8 text") from None
+        scan = scan_collection(coll, text, self._names)
         self.files[coll] = _FileState(stamp, scan)
         for item in scan.items:
             self.items[item.id] = item

@@ -117,8 +117,11 @@ def entry_from_mapping(pid: str, value: Mapping[str, Any]) -> PersonEntry:
     """
     value = dict(value)
     raw_names = value.pop("names", None)
-    if not raw_names:
+    if not raw_names or not isinstance(raw_names, list):
         raise PeopleFileError(f"people.yaml: entry {pid!r} has no names")
+    similar = value.pop("similar", None) or ()
+    if not isinstance(similar, list | tuple):
+        raise PeopleFileError(f"people.yaml: entry {pid!r} has 'similar' that is not a list")
     names = []
     blank = set()
     for n in raw_names:
@@ -135,7 +138,7 @@ def entry_from_mapping(pid: str, value: Mapping[str, Any]) -> PersonEntry:
         orcid=_opt_str(value.pop("orcid", None)),
         degree=_opt_str(value.pop("degree", None)),
         comment=_opt_str(value.pop("comment", None)),
-        similar=tuple(str(s) for s in value.pop("similar", None) or ()),
+        similar=tuple(str(s) for s in similar),
         disable_name_matching=bool(value.pop("disable_name_matching", False)),
         extra=tuple(sorted(value.items())),
         blank_first=frozenset(blank),

@@ -24,11 +24,13 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+
+from bot.worker.job import ROW_FIELDS, Clock, Job, LeaseLost
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -53,28 +55,6 @@ CREATE INDEX IF NOT EXISTS deliveries_ready ON deliveries (state, not_before, re
 -- without this index each question scans the queue (a claim cost the queue squared).
 CREATE INDEX IF NOT EXISTS deliveries_issue ON deliveries (repository, issue, state);
 """
-
-Clock = Callable[[], float]
-
-
-@dataclass(frozen=True)
-class Job:
-    """A claimed delivery. `attempts` counts this claim (1 on the first try)."""
-
-    id: str
-    event: str
-    action: str | None
-    repository: str | None
-    issue: int | None
-    installation: int | None
-    payload: dict[str, Any]
-    attempts: int
-    lease_owner: str
-
-
-class LeaseLost(Exception):
-    """The job's lease ran out and another worker may have claimed it."""
-
 
 class Inbox(Protocol):
     """What the web app and the runner need of an inbox (both backends provide it).
@@ -161,9 +141,6 @@ def open_inbox(location: str | Path, clock: Clock = time.time, *, role: str = "w
 
         return PostgresInbox(text, clock, application_name=f"authorbot-{role}")
     return SqliteInbox(Path(text), clock)
-
-
-ROW_FIELDS = "id, event, action, repository, issue, state, attempts, last_error"
 
 
 class SqliteInbox:

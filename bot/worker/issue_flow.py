@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.anthology.integrity import DATA_ERRORS
 from bot.anthology.orcid import is_valid_orcid
 from bot.config import CONFIG_PATH
 from bot.worker.context import JobContext
@@ -25,6 +26,7 @@ from bot.worker.status import (
     judge,
     render_commit_message,
     render_config_error,
+    render_data_error,
     render_engine_error,
     render_status,
 )
@@ -116,7 +118,8 @@ def process_issue(
         publish: False for `preview`: update the comment, leave the pull request alone.
 
     Returns:
-        What happened; `status` is `skipped`, `closed`, `config-error` when it stopped early.
+        What happened; `status` is `skipped`, `closed`, `config-error` or `data-error`
+        when it stopped early.
     """
     issue = ctx.repo.get_issue(number)
     if "pull_request" in issue or not ctx.config.handles(issue):
@@ -142,7 +145,17 @@ def process_issue(
     refusal: str | None = None
     also_labels: tuple[str, ...] = ()
     with ctx.workspace.clone.locked():
-        base = ctx.workspace.checkout(default_branch)
+        try:
+            base = ctx.workspace.checkout(default_branch)
+        except DATA_ERRORS as exc:  # the maintainers must fix the data: say so, stop
+            log.error("the data cannot be worked on: %s", exc)
+            body = render_data_error(str(exc)) + "\n" + state.to_comment_line()
+            write_status(ctx, number, status_comment, body)
+            refusal = (
+                "I cannot work on this request until a maintainer fixes the data "
+                "repository (see the status comment)."
+            )
+            return Outcome("data-error", refusal=refusal, state=state)
         try:
             planned = ctx.workspace.plan(issue, base, state.new_id)
         except Exception as exc:  # a bug in the engine: say so on the issue, keep the job

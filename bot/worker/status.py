@@ -270,3 +270,14 @@ def render_engine_error(error: str) -> str:
         f"Something went wrong on my side ({_cell(error)}). The maintainers have been told "
         "in the logs; a maintainer can comment `@authorbot retry` after it is fixed."
     )
+
+
+def render_data_error(problem: str) -> str:
+    """The status comment when the data on the default branch cannot be worked on (not
+    readable, or not whole: bot/anthology/integrity.py)."""
+    return (
+        f"{STATUS_MARKER}\n### ⚠️ The data repository needs a maintainer first\n\n"
+        "Before planning I check the data on the default branch, and it does not pass: "
+        f"{_cell(problem)}. I planned and changed nothing. A maintainer must fix the data; "
+        "then comment `@authorbot retry`."
+    )

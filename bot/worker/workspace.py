@@ -52,30 +52,41 @@ class Workspace:
         return (self.clone.path / self.data_root).resolve()
 
     def checkout(self, default_branch: str) -> str:
-        """Fetch and check out the default branch; load or refresh the index.
+        """Fetch and check out the default branch; load or refresh the index, and check
+        that the data is whole (bot/anthology/integrity.py).
 
         Returns:
             The commit the data now reflects.
+
+        Raises:
+            One of `bot.anthology.integrity.DATA_ERRORS`: the data cannot be worked on.
         """
         from bot.anthology.index import DataIndex
+        from bot.anthology.integrity import DataIntegrityError, require_integrity
 
         head = self.clone.sync(default_branch)
-        if self._index is None or self._index_root != self.root:
-            self._index = DataIndex.load(self.root)
-            self._index_root = self.root
-        elif (
-            self.clone.last_sync_reset
-            or head != self._index_commit  # another process's job moved the clone
-            or time.monotonic() - self._refreshed > REFRESH_SECONDS
-        ):
-            # The files change only through a checkout (a job's own writes are undone
-            # by one, and the index is refreshed after it): with none since the index
-            # last looked, it still describes them. Stamps are compared now and then
-            # all the same.
-            self._index.refresh()
-        else:
-            return head
-        self._refreshed, self._index_commit = time.monotonic(), head
+        try:
+            if self._index is None or self._index_root != self.root:
+                self._index = DataIndex.load(self.root)
+                self._index_root = self.root
+                self._refreshed, self._index_commit = time.monotonic(), head
+            elif (
+                self.clone.last_sync_reset
+                or head != self._index_commit  # another process's job moved the clone
+                or time.monotonic() - self._refreshed > REFRESH_SECONDS
+            ):
+                # The files change only through a checkout (a job's own writes are
+                # undone by one, and the index is refreshed after it): with none since
+                # the index last looked, it still describes them. Stamps are compared
+                # now and then all the same.
+                self._index.refresh()
+                self._refreshed, self._index_commit = time.monotonic(), head
+            require_integrity(self._index)  # raises DataIntegrityError
+        except DataIntegrityError:
+            raise  # the index is right about the files: keep it
+        except Exception:
+            self._index = None  # it may be half refreshed: read everything next time
+            raise
         return head
 
     def plan(self, issue: dict[str, Any], base: str, new_id: str | None) -> PlannedIssue:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 
-from bot.service import demo_loop
+from bot.demo import run_loop_demo
 
 
 def test_demo_opens_one_pull_request_and_prints_it(tmp_path):
     out = io.StringIO()
-    assert demo_loop(out, tmp_path) == 0
+    assert run_loop_demo(out, tmp_path) == 0
     text = out.getvalue()
     assert "<!-- authorbot:status -->\n### ✅ Ready" in text
     assert "Pull request #2: Author page valentin-barriere: verify (#1)" in text

@@ -1,7 +1,7 @@
 """The load client: sends signed webhook deliveries to a server, N at a time, from its
 own process (so the server's and the client's work do not share a Python interpreter).
 
-    python -m bot.standins.loadclient DELIVERIES.jsonl RESULTS.json --url URL
+    python -m benchmarks.loadclient DELIVERIES.jsonl RESULTS.json --url URL
         [--concurrency 32] [--retry-seconds 0]
 
 DELIVERIES.jsonl holds one `{"id", "event", "body", "kind"}` per line (see

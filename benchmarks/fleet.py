@@ -8,7 +8,7 @@ index, as on separate machines), and only the inbox is shared.
 
 Used by the load and fault benchmarks (`benchmarks/load_bench.py`,
 `benchmarks/fault_bench.py`) and their short pytest versions. Unlike
-`harness.LocalDeployment` (threads in one process), every part here is a real process
+`bot.standins.harness.LocalDeployment` (threads in one process), every part here is a real process
 that can be killed with SIGKILL and started again over the same state folder. Each is
 started in its own session, so a kill takes its children (gunicorn's workers, a git
 command a job is running) with it.
@@ -34,7 +34,7 @@ from bot.standins.harness import BOT_LOGIN, BOT_TOKEN, REPOSITORY, SECRET, wait_
 from bot.standins.orcid import FakeOrcid, FakeRecord
 from bot.worker.inbox import Inbox, open_inbox
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
