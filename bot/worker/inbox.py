@@ -24,11 +24,11 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from bot.worker.job import ROW_FIELDS, Clock, Job, LeaseLost
 
@@ -143,6 +143,11 @@ def open_inbox(location: str | Path, clock: Clock = time.time, *, role: str = "w
     return SqliteInbox(Path(text), clock)
 
 
+T = TypeVar("T")
+
+LOCK_WAIT_SECONDS = 30.0  # how long a write waits for another process's transaction
+
+
 class SqliteInbox:
     """The SQLite inbox at `path` (created on first use).
 
@@ -161,7 +166,7 @@ class SqliteInbox:
         self._queue_lock = threading.Lock()
         self._queue: list[_PendingPut] = []
         self._conn = sqlite3.connect(
-            self.path, timeout=30, isolation_level=None, check_same_thread=False
+            self.path, timeout=LOCK_WAIT_SECONDS, isolation_level=None, check_same_thread=False
         )
         self._conn.execute("PRAGMA journal_mode=WAL")
         # FULL: an acknowledged delivery survives a power cut, not only a crash.
@@ -169,12 +174,14 @@ class SqliteInbox:
         self._conn.row_factory = sqlite3.Row
         with self._lock:
             self._conn.executescript(_SCHEMA)
+            # From here on, waits for another process's transaction are ours (_retry).
+            self._conn.execute("PRAGMA busy_timeout = 0")
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
             db = self._conn
-            db.execute("BEGIN IMMEDIATE")
+            self._begin(db)
             try:
                 yield db
             except BaseException:
@@ -182,9 +189,13 @@ class SqliteInbox:
                 raise
             db.execute("COMMIT")
 
+    @staticmethod
+    def _begin(db: sqlite3.Connection) -> None:
+        _retry(lambda: db.execute("BEGIN IMMEDIATE"))
+
     def _read(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
         with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+            return _retry(lambda: self._conn.execute(sql, params).fetchall())
 
     def close(self) -> None:
         """Close the connection."""
@@ -364,6 +375,27 @@ class SqliteInbox:
     def check(self) -> str:
         """`PRAGMA integrity_check`: `ok` when the file is sound."""
         return str(self._read("PRAGMA integrity_check")[0][0])
+
+
+def _retry(statement: Callable[[], T]) -> T:
+    """Run a statement, trying again while another process holds the database.
+
+    SQLite's own busy handler sleeps 25 to 100 ms between tries once a wait is long;
+    with two web processes and a worker each writing for a few milliseconds, that
+    turned waits of milliseconds into answers of hundreds. This tries again after at
+    most 2 ms, for up to `LOCK_WAIT_SECONDS`.
+    """
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    pause = 0.0002
+    while True:
+        try:
+            return statement()
+        except sqlite3.OperationalError as exc:
+            busy = "locked" in str(exc) or "busy" in str(exc)
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.002)
 
 
 @dataclass
