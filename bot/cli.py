@@ -13,6 +13,7 @@ from typing import Any
 from bot.anthology.index import DataIndex, DataRootError
 from bot.anthology.integrity import DataIntegrityError, index_integrity, require_integrity
 from bot.anthology.people import PeopleFileError
+from bot.anthology.snapshot import load_index, snapshots_enabled
 from bot.anthology.xmlscan import XMLScanError
 from bot.engine.api import StaleDataError, apply_plan, plan_issue
 from bot.engine.render import render_text
@@ -168,6 +169,8 @@ def _read_index(data_dir: str) -> DataIndex:
     if not root.is_dir():
         raise InputError(f"the data folder {root} is a file, not a folder")
     try:
+        if snapshots_enabled():  # unchanged collections come from the snapshot
+            return load_index(root)
         return DataIndex.load(root)
     except DataRootError as exc:
         raise InputError(

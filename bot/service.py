@@ -75,7 +75,9 @@ class Bot:
                 )
                 # The push asks the lease of the job of the thread that pushes.
                 clone.before_push = _check_lease
-                workspace = self._workspaces[job.repository] = Workspace(clone, config.data_root)
+                workspace = self._workspaces[job.repository] = Workspace(
+                    clone, config.data_root, snapshot_dir=self.settings.state_dir / "snapshots"
+                )
         # Threads of this process share the workspace: the clone's lock serialises them,
         # and the token and data root are set again inside it (Workspace.checkout).
         workspace.clone.token = token

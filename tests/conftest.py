@@ -3,10 +3,18 @@ the real Anthology fixtures in ../shared when they are there."""
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Index snapshots the tests' processes write go to a folder of this run, not ~/.cache.
+if "AUTHORBOT_CACHE_DIR" not in os.environ:
+    os.environ["AUTHORBOT_CACHE_DIR"] = tempfile.mkdtemp(prefix="authorbot-cache-")
+    atexit.register(shutil.rmtree, os.environ["AUTHORBOT_CACHE_DIR"], True)
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_ROOT = REPO / "bot" / "sample"

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.anthology.ids import collection_file
 from bot.anthology.names import Name
@@ -65,15 +66,19 @@ class DataIndex:
     _names: dict[tuple[str | None, str], Name] = field(default_factory=dict)
     _bibkeys: dict[str, str] | None = None
     _titles: dict[str, list[str]] | None = None
+    # While loading: the snapshot's scans (bot/anthology/snapshot.py), or None.
+    _scan_cache: Any = field(default=None, repr=False)
 
     # ----------------------------------------------------------------- loading
 
     @classmethod
-    def load(cls, root: Path | str) -> DataIndex:
+    def load(cls, root: Path | str, scan_cache: Any = None) -> DataIndex:
         """Read a data repository.
 
         Parameters:
             root: the folder that holds `data/xml/` and `data/yaml/people.yaml`.
+            scan_cache: gives a collection's scan for an unchanged file instead of
+                reading it (`snapshot.ScanCache`; see `snapshot.load_index`).
 
         Raises:
             DataRootError: if either is missing.
@@ -91,9 +96,11 @@ class DataIndex:
             people_file = PeopleFile.parse(read_text(people_path))
             index = cls(root, people_file, _stamp(people_path))
             index._index_people()
+            index._scan_cache = scan_cache
             for name in sorted(os.listdir(root / XML_DIR)):
                 if name.endswith(".xml"):
                     index._read_collection(name[:-4])
+            index._scan_cache = None  # only for the load: it holds a copy of it all
         finally:
             if was_enabled:
                 gc.enable()
@@ -229,11 +236,14 @@ class DataIndex:
     def _read_collection(self, coll: str) -> None:
         path = self.root / collection_file(coll)
         stamp = _stamp(path)
-        try:
-            text = read_text(path)
-        except UnicodeDecodeError:
-            raise XMLScanError(f"{collection_file(coll)} is not UTF-8 text") from None
-        scan = scan_collection(coll, text, self._names)
+        cached = self._scan_cache
+        scan = cached.get(coll, stamp, self._names) if cached is not None else None
+        if scan is None:
+            try:
+                text = read_text(path)
+            except UnicodeDecodeError:
+                raise XMLScanError(f"{collection_file(coll)} is not UTF-8 text") from None
+            scan = scan_collection(coll, text, self._names)
         self.files[coll] = _FileState(stamp, scan)
         for item in scan.items:
             self.items[item.id] = item

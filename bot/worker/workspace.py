@@ -38,9 +38,13 @@ class Workspace:
         data_root: the folder inside the repository that holds `data/` (from the config).
     """
 
-    def __init__(self, clone: DataClone, data_root: str = ".") -> None:
+    def __init__(
+        self, clone: DataClone, data_root: str = ".", snapshot_dir: Path | None = None
+    ) -> None:
         self.clone = clone
         self.data_root = data_root
+        # Where the index snapshot of this clone lives (None: none is kept).
+        self.snapshot_dir = snapshot_dir
         self._index: Any = None
         self._index_root: Path | None = None
         self._refreshed = 0.0
@@ -63,11 +67,16 @@ class Workspace:
         """
         from bot.anthology.index import DataIndex
         from bot.anthology.integrity import DataIntegrityError, require_integrity
+        from bot.anthology.snapshot import load_index, snapshots_enabled
 
         head = self.clone.sync(default_branch)
         try:
             if self._index is None or self._index_root != self.root:
-                self._index = DataIndex.load(self.root)
+                if self.snapshot_dir is not None and snapshots_enabled():
+                    # A restarted worker reads again only the files that changed.
+                    self._index = load_index(self.root, self.snapshot_dir)
+                else:
+                    self._index = DataIndex.load(self.root)
                 self._index_root = self.root
                 self._refreshed, self._index_commit = time.monotonic(), head
             elif (
