@@ -7,6 +7,9 @@ It unpacks ../shared/data/anthology-people-era.tar.xz (or --tar) once into a cac
 folder, then runs, each in a fresh process so peak RSS is its own:
 
 1. authorbot cold: start Python, load the index, plan and apply one request;
+   and `authorbot plan DATA_DIR ISSUE_JSON --json` as a command, three times in a new
+   cache folder: the first run reads everything and writes the index snapshot
+   (bot/anthology/snapshot.py), the next two take the collections from it;
 2. authorbot warm: load once, then plan + apply N different requests, timing each;
 3. the library: acl-anthology 1.2.0 `load_all()`, set the same author's id,
    `collection.save()` and `people.save()` (the change the library's own docs time).
@@ -119,6 +122,32 @@ def run_measured(code: str, *args: str) -> tuple[dict, float, int]:
     return json.loads(out.strip().splitlines()[-1]), wall, usage.ru_maxrss
 
 
+def cli_plan_runs(root: Path, runs: int = 3) -> list[float]:
+    """Wall seconds of `authorbot plan ROOT ISSUE --json`, each a new process, all with
+    one new cache folder (the first run writes the snapshot the others read)."""
+    cache = Path(tempfile.mkdtemp(prefix="authorbot-bench-cache-"))
+    issue_file = cache / "issue.json"
+    issue_file.write_text(json.dumps(ISSUE), "utf-8")
+    env = {**os.environ, "AUTHORBOT_CACHE_DIR": str(cache / "cache"), "AUTHORBOT_SNAPSHOT": "on"}
+    times = []
+    try:
+        for _ in range(runs):
+            start = time.perf_counter()
+            proc = subprocess.run(
+                [sys.executable, "-m", "bot.cli", "plan", str(root), str(issue_file), "--json"],
+                cwd=REPO,
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            times.append(time.perf_counter() - start)
+            if proc.returncode != 0 or json.loads(proc.stdout)["status"] != "ready":
+                raise SystemExit(f"authorbot plan failed:\n{proc.stderr[-2000:]}")
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    return times
+
+
 def unpack(tar: Path) -> Path:
     root = CACHE / "acl-anthology-data"
     if not (root / "data" / "yaml" / "people.yaml").exists():
@@ -188,6 +217,7 @@ def main() -> int:
     issues = warm_issues(root, args.requests)
 
     cold, cold_wall, cold_rss = run_measured(COLD, str(fresh_copy(root, "cold")), json.dumps(ISSUE))
+    cli = cli_plan_runs(fresh_copy(root, "cli"))
     warm, _, warm_rss = run_measured(WARM, str(fresh_copy(root, "warm")), json.dumps(issues))
     lib = None
     if not args.skip_library:
@@ -203,6 +233,11 @@ def main() -> int:
         ("authorbot cold start (process start, load index)", f"{cold['load']:.2f} s"),
         ("authorbot cold: whole run incl. one plan + apply", f"{cold_wall:.2f} s"),
         ("authorbot cold: peak RSS", f"{cold_rss / 1024:.0f} MiB"),
+        ("`authorbot plan` cold, first run (reads all, writes the snapshot)", f"{cli[0]:.2f} s"),
+        (
+            "`authorbot plan` cold with the snapshot (2nd / 3rd run)",
+            " / ".join(f"{t:.2f} s" for t in cli[1:]),
+        ),
         (f"authorbot warm request, plan + apply (n={len(totals)}): median", ms(median)),
         ("authorbot warm request: p95 / max", f"{ms(p95)} / {ms(totals[-1])}"),
         (

@@ -29,7 +29,8 @@ class InputError(Exception):
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ready, 2 needs info, rejected or
     an input that cannot be used, 1 a fault of the program itself)."""
-    parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser(with_service=not argv or argv[0] not in ENGINE_COMMANDS)
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
@@ -48,7 +49,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
-def _parser() -> argparse.ArgumentParser:
+# Commands that need only the engine: their process does not import the bot's service
+# (Flask, PyGithub, the inbox), which would take a third of a cold `plan`.
+ENGINE_COMMANDS = frozenset({"plan", "apply", "check", "demo"})
+
+
+def _parser(with_service: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="authorbot", description="Fixes author pages of the ACL Anthology from GitHub issues."
     )
@@ -82,9 +88,10 @@ def _parser() -> argparse.ArgumentParser:
         "--engine-only", action="store_true", help="plan and apply the example issues, no bot"
     )
     demo.set_defaults(run=_run_demo)
-    from bot import service  # the bot's commands: serve, worker, pages
+    if with_service:
+        from bot import service  # the bot's commands: serve, worker, pages
 
-    service.add_commands(sub)
+        service.add_commands(sub)
     return parser
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.anthology.index import DataIndex
-from bot.anthology.names import Name, remember_slug
+from bot.anthology.names import Name, known_slugs, remember_slug
 from bot.anthology.xmlscan import (
     ROLE_AUTHOR,
     ROLE_EDITOR,
@@ -102,9 +102,13 @@ class ScanCache:
     """
 
     def __init__(self, names: list[tuple[str | None, str, str]], collections: dict[str, Any]):
-        self._names = names
+        # Every name with its slug: slugifying 120,000 names (the papers' and the people
+        # file's) costs more than the scan, so the slugs come from here too.
+        self._built = [Name(first, last) for first, last, _ in names]
+        for name, (_, _, slug) in zip(self._built, names, strict=True):
+            remember_slug(name, slug)
         self._collections = collections
-        self._built: list[Name] | None = None
+        self._shared = False
         self.hits = 0
         self.misses = 0
 
@@ -117,10 +121,10 @@ class ScanCache:
             self.misses += 1
             return None
         self.hits += 1
-        if self._built is None:
-            self._built = [
-                _shared_name(shared, first, last, slug) for first, last, slug in self._names
-            ]
+        if not self._shared:  # the index's files share one object per name
+            for name in self._built:
+                shared.setdefault((name.first, name.last), name)
+            self._shared = True
         _, _, items, columns = entry
         item_numbers, role_numbers, positions, name_ids, pids, orcids, starts, ends = columns
         item_ids = [item[0] for item in items]
@@ -143,16 +147,6 @@ class ScanCache:
     def covers(self, collections: set[str]) -> bool:
         """True when the snapshot holds exactly these collections."""
         return set(self._collections) == collections
-
-
-def _shared_name(
-    shared: dict[tuple[str | None, str], Name], first: str | None, last: str, slug: str
-) -> Name:
-    name = shared.get((first, last))
-    if name is None:
-        name = shared[(first, last)] = Name(first, last)
-        remember_slug(name, slug)  # slugifying 110,000 names costs more than the scan
-    return name
 
 
 def read_snapshot(path: Path) -> ScanCache | None:
@@ -193,6 +187,8 @@ def write_snapshot(index: DataIndex, path: Path) -> None:
         )
         items = tuple(tuple(item) for item in scan.items)
         collections[coll] = (state.stamp[0], state.stamp[1], items, columns)
+    for name, _ in known_slugs():  # the people file's names too
+        names.setdefault(name, len(names))
     data = {
         "code": code_key(),
         "names": [(name.first, name.last, name.slug) for name in names],
