@@ -9,15 +9,16 @@ twice.
 Setup (not timed): a bare data repository of the sample data; the GitHub and ORCID
 stand-ins in this process; N verification requests (both forms, distinct unverified
 pages) filed as issues; 30% get a maintainer's `@authorbot approve` comment. Then
-gunicorn (`-w 2`, `webhooks.wsgi:app`) and `python -m bot.service worker` start over
+gunicorn (`webhooks.wsgi:app`) and `python -m bot.service worker` start over
 one state folder, and a separate client process (`benchmarks/loadclient.py`) sends the
 mix (see `benchmarks/traffic.py`) while the worker works. The stand-in sends the
 webhooks of the bot's own actions to the same server, as GitHub would.
 
-`--gunicorn-threads 1` runs gunicorn's sync workers (one delivery at a time per
-process, each committed alone), as before; with threads (the default, 8) concurrent
-deliveries of one process are committed together. `--inbox postgresql` starts a
-PostgreSQL server of its own (fsync on) and gives each worker process its own clone.
+`--gunicorn-workers 2 --gunicorn-threads 1` runs two sync workers (one delivery at a
+time per process, each committed alone), as before; the default, one process with 32
+threads (docs/BOT.md, Deploy), commits the deliveries that arrive together at once.
+`--inbox postgresql` starts a PostgreSQL server of its own (fsync on) and gives each
+worker process its own clone.
 
 Figures: ack latency (median, p99, max) as the client saw it, deliveries per second,
 seconds until the inbox was drained, jobs worked. Checks (exit 1 if any fails):
@@ -67,7 +68,8 @@ def run_load(
     drain_timeout: float = 1800.0,
     inbox: str = "sqlite",
     runners: int = 1,
-    gunicorn_threads: int = 8,
+    gunicorn_threads: int = 32,
+    gunicorn_workers: int = 1,
 ) -> dict[str, Any]:
     """Run the load once under `workdir`; returns the figures and the violations."""
     rng = random.Random(seed)
@@ -82,6 +84,7 @@ def run_load(
         inbox_url=database.url if database else None,
         worker_concurrency=runners,
         gunicorn_threads=gunicorn_threads,
+        gunicorn_workers=gunicorn_workers,
     )
     load_before = os.getloadavg()
     try:
@@ -122,9 +125,9 @@ def run_load(
         figures = _figures_and_checks(
             dep, mix, results, started, sent_at, drained_at, load_before, load_after
         )
-        figures["setup: inbox, gunicorn threads, worker processes x runners"] = (
+        figures["setup: inbox, gunicorn processes x threads, worker processes x runners"] = (
             inbox,
-            gunicorn_threads,
+            f"{gunicorn_workers} x {gunicorn_threads}",
             workers,
             runners,
         )
@@ -233,8 +236,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=1, help="worker processes")
     parser.add_argument("--runners", type=int, default=1, help="runners per worker process")
     parser.add_argument("--inbox", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--gunicorn-workers", type=int, default=1)
     parser.add_argument(
-        "--gunicorn-threads", type=int, default=8, help="1: sync workers (the old deployment)"
+        "--gunicorn-threads", type=int, default=32, help="1: sync workers (the old deployment)"
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
@@ -250,6 +254,7 @@ def main() -> int:
         inbox=args.inbox,
         runners=args.runners,
         gunicorn_threads=args.gunicorn_threads,
+        gunicorn_workers=args.gunicorn_workers,
     )
     audit.print_table(figures, "python " + " ".join(sys.argv))
     if args.keep:
