@@ -21,3 +21,4 @@ bench:
 	$(PY) benchmarks/github_calls.py
 	$(PY) benchmarks/job_bench.py
 	$(PY) benchmarks/fuzz_bench.py
+	$(PY) benchmarks/eval_requests.py

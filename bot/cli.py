@@ -11,12 +11,18 @@ from pathlib import Path
 from typing import Any
 
 from bot.anthology.index import DataIndex, DataRootError
-from bot.anthology.integrity import DataIntegrityError, index_integrity, require_integrity
+from bot.anthology.integrity import (
+    DATA_ERRORS,
+    DataIntegrityError,
+    index_integrity,
+    require_integrity,
+)
 from bot.anthology.people import PeopleFileError
 from bot.anthology.snapshot import load_index, snapshots_enabled
 from bot.anthology.xmlscan import XMLScanError
 from bot.engine.api import StaleDataError, apply_plan, plan_issue
 from bot.engine.render import render_text
+from bot.settings import SettingsError
 
 EXIT_READY, EXIT_INTERNAL, EXIT_NOT_READY = 0, 1, 2
 
@@ -36,9 +42,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args))
     except KeyboardInterrupt:
         return 130
-    except InputError as exc:
-        sentence = str(exc) if str(exc).endswith((".", "?", "!")) else f"{exc}."
-        print(f"authorbot: {sentence}", file=sys.stderr)
+    except (InputError, SettingsError) as exc:
+        _say(str(exc))
+        return EXIT_NOT_READY
+    except DATA_ERRORS as exc:  # commands that load data without _load_index (`pages`)
+        _say(f"the data cannot be used: {exc}")
         return EXIT_NOT_READY
     except Exception as exc:  # the exit code promises 1 for anything unexpected
         print(
@@ -49,6 +57,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def _say(sentence: str) -> None:
+    """Print one sentence for the person at the terminal."""
+    end = "" if sentence.endswith((".", "?", "!")) else "."
+    print(f"authorbot: {sentence}{end}", file=sys.stderr)
+
+
 # Commands that need only the engine: their process does not import the bot's service
 # (Flask, PyGithub, the inbox), which would take a third of a cold `plan`.
 ENGINE_COMMANDS = frozenset({"plan", "apply", "check", "demo"})
@@ -56,14 +70,34 @@ ENGINE_COMMANDS = frozenset({"plan", "apply", "check", "demo"})
 
 def _parser(with_service: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="authorbot", description="Fixes author pages of the ACL Anthology from GitHub issues."
+        prog="authorbot",
+        description="Fixes author pages of the ACL Anthology from GitHub issues. New here? "
+        "Start with `authorbot demo`; `authorbot COMMAND --help` says more.",
+        epilog="Exit codes: 0 done (the plan is ready, the data is whole); 2 the request needs "
+        "information or is rejected, or an input cannot be used (one sentence names the "
+        "file and what is wrong); 1 a fault of authorbot itself.",
     )
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
     for name, helptext, run in (
         ("plan", "show what an issue would change", _run_plan),
         ("apply", "change the data as an issue asks", _run_apply),
     ):
-        p = sub.add_parser(name, help=helptext, description=helptext)
+        p = sub.add_parser(
+            name,
+            help=helptext,
+            description=f"{helptext[0].upper()}{helptext[1:]}: read the issue, check every "
+            "paper ID and the ORCID iD against the data, and plan the change under the "
+            "Anthology's resolution rules"
+            + (
+                ", then write it (all files or none)."
+                if name == "apply"
+                else "; prints the moves, the problems and the diff, writes nothing."
+            )
+            + " The data is checked first (see `authorbot check`).",
+            epilog="Example, in a clone of authorbot: authorbot "
+            f"{name} bot/sample bot/sample/issues/01-split-to-new-person.json"
+            + (" (apply writes into bot/sample: try it on a copy)" if name == "apply" else ""),
+        )
         p.add_argument(
             "data_dir", metavar="DATA_DIR", help="the folder holding data/xml and data/yaml"
         )
@@ -83,9 +117,24 @@ def _parser(with_service: bool = True) -> argparse.ArgumentParser:
     )
     p.add_argument("data_dir", metavar="DATA_DIR", help="the folder holding data/xml and data/yaml")
     p.set_defaults(run=_run_check)
-    demo = sub.add_parser("demo", help="the whole loop on the sample data, no account")
+    demo = sub.add_parser(
+        "demo",
+        help="the whole loop on the sample data, no account",
+        description="Run the bot on this machine with no GitHub account: the sample data as "
+        "a git repository, a local stand-in for GitHub's API sending signed webhooks to the "
+        "real server and worker. A person files a request, the bot answers, a maintainer "
+        "approves, the bot opens the pull request; the demo prints the status comment, the "
+        "pull request and its diff. With --engine-only, it plans and applies the bundled "
+        "example issues instead (no bot).",
+    )
     demo.add_argument(
         "--engine-only", action="store_true", help="plan and apply the example issues, no bot"
+    )
+    demo.add_argument(
+        "--keep",
+        metavar="DIR",
+        type=Path,
+        help="work in DIR (new or empty) and keep it: the data repository, inbox and clone",
     )
     demo.set_defaults(run=_run_demo)
     if with_service:
@@ -246,7 +295,13 @@ def _run_apply(args: argparse.Namespace) -> int:
 def _run_demo(args: argparse.Namespace) -> int:
     from bot import demo
 
-    return demo.run(engine_only=args.engine_only)
+    keep: Path | None = args.keep
+    if keep is not None and keep.exists():
+        if not keep.is_dir():
+            raise InputError(f"--keep {keep} is a file; give a new or empty folder")
+        if any(keep.iterdir()):
+            raise InputError(f"--keep {keep} is not empty; give a new or empty folder")
+    return demo.run(engine_only=args.engine_only, keep=keep)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,6 +11,9 @@ Two demos, on the sample data shipped in `bot/sample/`:
 - `--engine-only`: each bundled example issue planned and applied on a scratch copy of
   the sample data, no bot.
 
+Both work in a temporary folder, removed at the end; `--keep DIR` works in DIR instead
+and leaves it there (the data repository, the inbox, the bot's clone) to look at.
+
 This is the one module of the product that imports the stand-ins.
 """
 
@@ -21,6 +24,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -44,27 +49,65 @@ def sample_issues() -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
-def run(engine_only: bool = False, out: TextIO | None = None) -> int:
-    """Run the demo; returns the exit code (0 when it did what it shows)."""
+def run(engine_only: bool = False, keep: Path | None = None, out: TextIO | None = None) -> int:
+    """Run the demo; returns the exit code (0 when it did what it shows).
+
+    Parameters:
+        engine_only: plan and apply the example issues, no bot.
+        keep: an empty (or new) folder to work in and leave in place; None: a
+            temporary one, removed at the end.
+        out: where to print (standard output).
+    """
     out = out or sys.stdout
-    return run_engine_demo(out) if engine_only else run_loop_demo(out)
+    return run_engine_demo(out, keep) if engine_only else run_loop_demo(out, keep)
 
 
-def run_engine_demo(out: TextIO | None = None) -> int:
-    """Plan and apply every example issue on a scratch copy of the sample data."""
-    out = out or sys.stdout
+@contextmanager
+def _workdir(keep: Path | None) -> Iterator[Path]:
+    """`keep` (made if missing), or a temporary folder removed afterwards."""
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        yield keep
+        return
     with tempfile.TemporaryDirectory(prefix="authorbot-demo-") as tmp:
-        root = Path(tmp) / "data-repo"
+        yield Path(tmp)
+
+
+def run_engine_demo(out: TextIO | None = None, keep: Path | None = None) -> int:
+    """Plan and apply every example issue on a scratch copy of the sample data (in
+    `keep`, when given, which then holds the changed data)."""
+    out = out or sys.stdout
+    with _workdir(keep) as work:
+        root = work / "data-repo"
         shutil.copytree(SAMPLE / "data", root / "data")
         index = DataIndex.load(root)
-        out.write(f"Sample data: {len(index.people)} verified people, {len(index.items)} items.\n")
-        for name, issue in sample_issues():
+        out.write(
+            f"The sample data: {len(index.people)} verified people, {len(index.items)} papers "
+            f"and volumes. Each example issue is planned, and applied when it is ready.\n"
+        )
+        applied = 0
+        examples = sample_issues()
+        for name, issue in examples:
             _section(out, f"Issue #{issue['number']} ({name}): {issue['title']}")
             plan = plan_issue(index, issue)
             out.write(render_text(plan) + "\n")
             if plan.status == "ready":
                 written = apply_plan(index, plan)
+                applied += 1
                 out.write(f"\nApplied: wrote {', '.join(written)}\n")
+        _section(out, "Summary")
+        others = len(examples) - applied
+        rest = {0: "", 1: "; the other shows"}.get(others, "; the others show")
+        out.write(
+            f"Of {len(examples)} example issues, {applied} were ready and applied{rest}"
+            f"{' what the bot answers when a request cannot be done as written' if others else ''}"
+            ".\n"
+        )
+        if keep is not None:
+            out.write(
+                f"The changed data is kept in {root} (`authorbot check {root}` checks it; "
+                f"`diff -r {SAMPLE / 'data'} {root / 'data'}` shows the changes).\n"
+            )
     return 0
 
 
@@ -72,67 +115,99 @@ def _section(out: TextIO, title: str) -> None:
     out.write(f"\n{'=' * 78}\n{title}\n{'=' * 78}\n")
 
 
-def run_loop_demo(out: TextIO | None = None, workdir: Path | None = None) -> int:
+def run_loop_demo(out: TextIO | None = None, keep: Path | None = None) -> int:
     """The whole loop on loopback, writing what happens to `out`.
 
     Parameters:
         out: where to print.
-        workdir: a folder to work in (default: a temporary one, removed afterwards).
+        keep: a folder to work in and leave in place (default: a temporary one,
+            removed afterwards).
 
     Returns:
         0 when exactly one pull request was opened, else 1.
     """
     out = out or sys.stdout
-    if workdir is None:
-        with tempfile.TemporaryDirectory(prefix="authorbot-demo-") as tmp:
-            return run_loop_demo(out, Path(tmp))
-    dep = LocalDeployment(
-        Path(workdir),
-        roles={MAINTAINER: "maintain"},
-        orcid_records={VERIFY_ORCID: FakeRecord("Valentin", "Barriere")},
-    ).start()
-    try:
-        out.write(f"GitHub stand-in: {dep.github.base_url}  (repository {dep.github.full_name})\n")
-        out.write(f"Webhook endpoint: {dep.webhook_url}\nData repository: {dep.bare}\n")
+    with _workdir(keep) as work:
+        dep = LocalDeployment(
+            work,
+            roles={MAINTAINER: "maintain"},
+            orcid_records={VERIFY_ORCID: FakeRecord("Valentin", "Barriere")},
+        ).start()
+        try:
+            return _loop(out, dep, keep)
+        finally:
+            dep.stop()
 
-        issue = dep.github.open_issue(AUTHOR, VERIFY_TITLE, verify_body(), VERIFY_LABELS)
-        number = issue["number"]
-        out.write(f"\n@{AUTHOR} opened issue #{number}: {VERIFY_TITLE}\n")
-        dep.wait_idle(timeout=120)
-        dep.github.comment(number, MAINTAINER, "@authorbot approve")
-        out.write(f"@{MAINTAINER} commented: @authorbot approve\n")
-        dep.wait_idle(timeout=120)
 
-        status = [
-            c for c in dep.github.comments_on(number) if "<!-- authorbot:status -->" in c["body"]
-        ]
-        _section(out, f"The status comment on issue #{number}")
-        out.write(status[0]["body"] if status else "(none)\n")
-        pulls = dep.github.pulls()
-        for pull in pulls:
-            _section(out, f"Pull request #{pull['number']}: {pull['title']}")
-            out.write(f"{pull['head']['ref']} -> {pull['base']['ref']}\n\n{pull['body']}\n")
-            diff = subprocess.run(
-                [
-                    "git",
-                    "--git-dir",
-                    str(dep.bare),
-                    "diff",
-                    f"{pull['base']['ref']}...{pull['head']['ref']}",
-                ],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-            _section(out, "Its diff")
-            out.write(diff)
-        assert dep.bot is not None
-        labels = ", ".join(sorted(dep.github.labels_on(number)))
-        _section(out, "Summary")
+def _loop(out: TextIO, dep: LocalDeployment, keep: Path | None) -> int:
+    out.write(
+        f"A stand-in for GitHub's API serves the repository {dep.github.full_name} on "
+        f"{dep.github.base_url} while the demo runs; the bot's webhook endpoint listens on "
+        f"{dep.webhook_url}.\n"
+    )
+    issue = dep.github.open_issue(AUTHOR, VERIFY_TITLE, verify_body(), VERIFY_LABELS)
+    number = issue["number"]
+    out.write(f"\n@{AUTHOR} opened issue #{number}: {VERIFY_TITLE}\n")
+    dep.wait_idle(timeout=120)
+    dep.github.comment(number, MAINTAINER, "@authorbot approve")
+    out.write(f"@{MAINTAINER} commented: @authorbot approve\n")
+    dep.wait_idle(timeout=120)
+
+    status = [c for c in dep.github.comments_on(number) if "<!-- authorbot:status -->" in c["body"]]
+    _section(out, f"The status comment on issue #{number}")
+    out.write(status[0]["body"] if status else "(none)\n")
+    pulls = dep.github.pulls()
+    for pull in pulls:
+        _section(out, f"Pull request #{pull['number']}: {pull['title']}")
+        out.write(f"{pull['head']['ref']} -> {pull['base']['ref']}\n\n{pull['body']}\n")
+        diff = subprocess.run(
+            [
+                "git",
+                "--git-dir",
+                str(dep.bare),
+                "diff",
+                f"{pull['base']['ref']}...{pull['head']['ref']}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        _section(out, "Its diff")
+        out.write(diff)
+    assert dep.bot is not None
+    _section(out, "Summary")
+    out.write(_summary(number, pulls, sorted(dep.github.labels_on(number)), dep.bot.inbox.counts()))
+    if keep is not None:
+        state = dep.workdir / "state"
         out.write(
-            f"labels on #{number}: {labels}\npull requests opened: {len(pulls)}\n"
-            f"deliveries worked: {dep.bot.inbox.counts()}\n"
+            f"\nKept in {keep}: the data repository with the bot's branch ({dep.bare}; "
+            f"`git --git-dir {dep.bare} log --oneline --all`), the inbox "
+            f"({state / 'inbox.sqlite3'}) and the bot's clone ({state / 'clones'}).\n"
         )
-        return 0 if len(pulls) == 1 else 1
-    finally:
-        dep.stop()
+    return 0 if len(pulls) == 1 else 1
+
+
+def _summary(
+    number: int, pulls: list[dict[str, Any]], labels: list[str], counts: dict[str, int]
+) -> str:
+    """What the demo showed, in sentences."""
+    if len(pulls) == 1:
+        pull = pulls[0]
+        opened = (
+            f"The bot answered issue #{number} with its status comment and, once "
+            f"@{MAINTAINER} approved, opened pull request #{pull['number']} from the branch "
+            f"{pull['head']['ref']}."
+        )
+    else:
+        opened = f"Something went wrong: the bot opened {len(pulls)} pull requests, not one."
+    label_text = (
+        ", ".join(labels[:-1]) + f" and {labels[-1]}" if len(labels) > 1 else "".join(labels)
+    )
+    total = sum(counts.values())
+    states = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
+    return (
+        f"{opened}\nThe issue's labels are now {label_text or 'none'}.\n"
+        f"The GitHub stand-in sent {total} signed webhook deliveries (the issue, the comments, "
+        f"the labels and the pull request, as GitHub would); the endpoint stored each in the "
+        f"inbox and the worker worked each once ({states}).\n"
+    )

@@ -8,11 +8,13 @@ and `authorbot worker` as a separate process; both open the same SQLite inbox.
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import signal
 import socket
 import sys
+import textwrap
 import threading
 from typing import Any
 
@@ -22,7 +24,7 @@ from bot.github.client import Connector, GitHubRepo
 from bot.github.errors import PermanentError
 from bot.github.gitrepo import DataClone
 from bot.github.orcid import OrcidClient
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError, environment_help
 from bot.worker.context import JobContext, load_config
 from bot.worker.handlers import router
 from bot.worker.inbox import Inbox, Job, open_inbox
@@ -136,12 +138,37 @@ def build_app(settings: Settings, inbox: Inbox | None = None, on_stored: Any = N
 
 def add_commands(sub: Any) -> None:
     """The bot's subcommands of `authorbot` (serve, worker, pages)."""
-    p = sub.add_parser("serve", help="run the webhook server with a worker thread")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8080)
-    p.add_argument("--no-worker", action="store_true", help="only store deliveries")
+    p = sub.add_parser(
+        "serve",
+        help="run the webhook server with a worker thread",
+        description=_paragraph(
+            "Receive GitHub's webhooks on http://HOST:PORT/webhook (signature "
+            "checked, each delivery stored in the inbox before the answer) and work them in a "
+            "worker thread of the same process. For production, run gunicorn on "
+            "webhooks.wsgi:app and `authorbot worker` instead. Refuses to start without the "
+            "webhook secret and GitHub credentials."
+        ),
+        epilog=environment_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--host", default="127.0.0.1", help="the address to listen on")
+    p.add_argument("--port", type=int, default=8080, help="the port (default 8080)")
+    p.add_argument(
+        "--no-worker", action="store_true", help="only store deliveries (no GitHub needed)"
+    )
     p.set_defaults(run=lambda a: serve(host=a.host, port=a.port, with_worker=not a.no_worker))
-    p = sub.add_parser("worker", help="work the inbox (beside gunicorn running webhooks.wsgi:app)")
+    p = sub.add_parser(
+        "worker",
+        help="work the inbox (beside gunicorn running webhooks.wsgi:app)",
+        description=_paragraph(
+            "Work the deliveries the webhook endpoint stored in the inbox: plan "
+            "each issue, keep its status comment, open the pull request once a maintainer "
+            "approves. Runs until SIGTERM or Ctrl-C (a job cut short is worked again). "
+            "Refuses to start without GitHub credentials."
+        ),
+        epilog=environment_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument(
         "--concurrency",
         type=int,
@@ -150,12 +177,24 @@ def add_commands(sub: Any) -> None:
         help="jobs worked at once by this process (default: AUTHORBOT_CONCURRENCY or 1)",
     )
     p.set_defaults(run=lambda a: worker(concurrency=a.concurrency))
-    p = sub.add_parser("pages", help="serve the author pages of a data checkout (preview)")
-    p.add_argument("data_dir", metavar="DATA_DIR")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8080)
+    p = sub.add_parser(
+        "pages",
+        help="serve the author pages of a data checkout (preview)",
+        description='Serve the author pages of a data repository with their "Fixing '
+        'paper assignments" panel, for a preview: an index at / finds a page by name, '
+        "person ID, page address or ORCID iD, and the start prints an example address.",
+    )
+    p.add_argument("data_dir", metavar="DATA_DIR", help="the folder holding data/xml and data/yaml")
+    p.add_argument("--host", default="127.0.0.1", help="the address to listen on")
+    p.add_argument("--port", type=int, default=8080, help="the port (default 8080; 0: any free)")
     p.add_argument("--repo", default="acl-org/acl-anthology", help="where Submit files issues")
     p.set_defaults(run=_run_pages)
+
+
+def _paragraph(text: str) -> str:
+    """A help description wrapped for a terminal (the raw formatter keeps the
+    environment table's lines as they are, so the description comes wrapped)."""
+    return textwrap.fill(text, width=78)
 
 
 def _run_pages(args: Any) -> int:
@@ -187,8 +226,12 @@ def worker(
 
     Returns:
         The process exit code (0).
+
+    Raises:
+        SettingsError: GitHub credentials are missing.
     """
     settings = settings or Settings.from_env()
+    settings.require("worker", endpoint=False, worker=True)
     setup_logging(settings.log_level)
     n = max(1, concurrency or settings.concurrency)
     if n > 1 and not settings.inbox_is_shared:
@@ -228,10 +271,15 @@ def serve(
 
     Returns:
         The process exit code (0).
+
+    Raises:
+        SettingsError: the webhook secret (or, with a worker, GitHub credentials) is
+            missing.
     """
     from werkzeug.serving import make_server
 
     settings = settings or Settings.from_env()
+    settings.require("serve", endpoint=True, worker=with_worker)
     setup_logging(settings.log_level)
     stop = stop or threading.Event()
     _stop_on_signals(stop)
@@ -257,4 +305,7 @@ def serve(
 
 if __name__ == "__main__":  # `python -m bot.service worker|serve` (used by the tests)
     command = sys.argv[1] if len(sys.argv) > 1 else "worker"
-    sys.exit(worker() if command == "worker" else serve())
+    try:
+        sys.exit(worker() if command == "worker" else serve())
+    except SettingsError as exc:
+        sys.exit(f"{exc}.")

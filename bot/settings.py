@@ -80,13 +80,53 @@ class Settings:
         """The clone URL of `owner/name`."""
         return self.git_url_template.format(repo=repository)
 
+    def missing(self, *, endpoint: bool, worker: bool) -> list[str]:
+        """The environment variables a webhook endpoint (the secret) and a worker (GitHub
+        credentials) need and do not have, named as a person sets them."""
+        out = []
+        if endpoint and not self.webhook_secret:
+            out.append("AUTHORBOT_WEBHOOK_SECRET")
+        if worker:
+            auth = self.auth
+            if auth.app_id and not auth.private_key:
+                out.append("GITHUB_APP_PRIVATE_KEY (or GITHUB_APP_PRIVATE_KEY_PATH)")
+            elif auth.private_key and not auth.app_id and not auth.token:
+                out.append("GITHUB_APP_ID")
+            elif not auth.token and not auth.app_id:
+                out.append("GITHUB_TOKEN (or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY)")
+        return out
+
+    def require(self, command: str, *, endpoint: bool, worker: bool) -> None:
+        """Refuse to start `command` without what it needs.
+
+        Raises:
+            SettingsError: naming the variables to set.
+        """
+        missing = self.missing(endpoint=endpoint, worker=worker)
+        if missing:
+            raise SettingsError(
+                f"{command} cannot start without {' and '.join(missing)} "
+                "in its environment (see docs/BOT.md, Deploy)"
+            )
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Read the settings from environment variables (see the module docstring)."""
+        """Read the settings from environment variables (see the module docstring).
+
+        Raises:
+            SettingsError: the private key file cannot be read.
+        """
         env = os.environ if env is None else env
         key = env.get("GITHUB_APP_PRIVATE_KEY")
         if not key and env.get("GITHUB_APP_PRIVATE_KEY_PATH"):
-            key = Path(env["GITHUB_APP_PRIVATE_KEY_PATH"]).read_text("utf-8")
+            key_path = Path(env["GITHUB_APP_PRIVATE_KEY_PATH"])
+            try:
+                key = key_path.read_text("utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise SettingsError(
+                    f"GITHUB_APP_PRIVATE_KEY_PATH names {key_path}, which cannot be read "
+                    f"({getattr(exc, 'strerror', None) or 'not a PEM text file'})"
+                ) from None
         throttle = [float(x) for x in env.get("AUTHORBOT_GITHUB_THROTTLE", "0.25,1.0").split(",")]
         between_requests, between_writes = (throttle + throttle)[:2]
         auth = GitHubAuth(
@@ -126,3 +166,51 @@ def _repositories(text: str) -> tuple[str, ...]:
     """`AUTHORBOT_REPOSITORIES`: comma-separated `owner/name`; `*` means any."""
     names = tuple(n.strip() for n in text.split(",") if n.strip())
     return () if "*" in names else names
+
+
+class SettingsError(Exception):
+    """The environment does not hold what a command needs; the message names the
+    variables."""
+
+
+# Every variable `Settings.from_env` reads, with what it sets and its default: the
+# help of `authorbot serve` and `authorbot worker` prints this table (docs/BOT.md,
+# "Deploy", says more), and a test checks that it names every variable read above.
+ENVIRONMENT: tuple[tuple[str, str], ...] = (
+    ("AUTHORBOT_WEBHOOK_SECRET", "the webhook secret (required by serve)"),
+    ("GITHUB_TOKEN", "a token for a bot account (a worker needs this or the App's id and key)"),
+    ("GITHUB_APP_ID", "the GitHub App's id"),
+    ("GITHUB_APP_PRIVATE_KEY", "the App's private key, PEM text"),
+    ("GITHUB_APP_PRIVATE_KEY_PATH", "or the file that holds it"),
+    ("GITHUB_API_URL", "the REST API (default https://api.github.com)"),
+    ("AUTHORBOT_GIT_URL", "clone URL, {repo} = owner/name (default https://github.com/{repo}.git)"),
+    ("AUTHORBOT_STATE_DIR", "the inbox, the clones, the ORCID cache (default var/authorbot)"),
+    ("AUTHORBOT_INBOX", "a postgresql:// URL: many workers share it (default: SQLite in the state)"),
+    ("AUTHORBOT_CONCURRENCY", "jobs one worker process works at once (default 1)"),
+    ("AUTHORBOT_BOT_LOGIN", "the bot's login, <app-slug>[bot]"),
+    (
+        "AUTHORBOT_REPOSITORIES",
+        "owner/name,... it works on; * for any (default acl-org/acl-anthology)",
+    ),
+    ("AUTHORBOT_MAX_BODY", "largest webhook body in bytes (default 5 MiB)"),
+    ("ORCID_API_URL", "ORCID's public API, or off (default https://pub.orcid.org/v3.0)"),
+    ("AUTHORBOT_LEASE_SECONDS", "a job's lease (default 120)"),
+    ("AUTHORBOT_MAX_ATTEMPTS", "claims of a delivery before giving up (default 8)"),
+    ("AUTHORBOT_BACKOFF_BASE", "seconds before the first retry, doubling (default 5)"),
+    ("AUTHORBOT_POLL_SECONDS", "how often an idle worker looks at the inbox (default 1)"),
+    ("AUTHORBOT_GITHUB_THROTTLE", "seconds between requests,between writes (default 0.25,1.0)"),
+    ("AUTHORBOT_GITHUB_TIMEOUT", "seconds to wait for GitHub (default 15)"),
+    ("AUTHORBOT_LOG_LEVEL", "default INFO"),
+    ("AUTHORBOT_PAGES_DATA", "a data checkout: serve the author pages beside the webhook"),
+    (
+        "AUTHORBOT_ISSUE_REPO",
+        "where the pages' Submit files issues (default acl-org/acl-anthology)",
+    ),
+)
+
+
+def environment_help() -> str:
+    """The ENVIRONMENT table as the help of a command prints it."""
+    width = max(len(name) for name, _ in ENVIRONMENT)
+    lines = [f"  {name:<{width}}  {what}" for name, what in ENVIRONMENT]
+    return "environment (docs/BOT.md, Deploy, says more):\n" + "\n".join(lines)

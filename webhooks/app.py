@@ -13,6 +13,7 @@ from collections.abc import Callable
 from flask import Flask, Response, jsonify, request
 
 from bot.worker.inbox import Inbox
+from bot.worker.logs import event_name
 from webhooks.delivery import HANDLED_EVENTS, DeliveryRejected, read_delivery
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ def create_app(
         extra = {
             "delivery": delivery.id,
             "issue": delivery.issue_number,
-            "event": f"{delivery.event}.{delivery.action}",
+            "event": event_name(delivery.event, delivery.action),
         }
         if delivery.event == "ping":
             log.info("ping", extra=extra)

@@ -2,8 +2,8 @@
 `/people/<slug>/unverified/`, each with the "Fixing paper assignments" panel.
 
 `pages_blueprint(index_provider, config)` is what the main app registers;
-`create_page_app(data_root)` is an app with only the pages (tests, previews), and
-`serve_pages(data_root, host, port)` runs one.
+`create_page_app(data_root)` is an app with only the pages and an index at `/` to find
+one (tests, previews), and `serve_pages(data_root, host, port)` runs one.
 """
 
 from __future__ import annotations
@@ -14,7 +14,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from bot.anthology.index import DataIndex
 from bot.anthology.resolve import is_unverified_page, page_slug, unverified_page
@@ -26,11 +35,13 @@ from bot.page.form import (
     plain_issue_url,
     script_settings,
 )
+from bot.page.search import MAX_HITS, example_pages, search_pages
 from bot.page.view import build_page_view
 
 BLUEPRINT_NAME = "authorbot_pages"
 PAGE_DIR = Path(__file__).resolve().parent.parent / "bot" / "page"
 STATIC_URL_PATH = "/static/authorpages"
+EXAMPLES_EXTENSION = "authorbot_pages_examples"  # create_page_app's example pages
 
 IndexProvider = Callable[[], DataIndex]
 
@@ -199,13 +210,35 @@ def create_page_app(
         refresh_seconds: how often the data files are checked for changes.
 
     Returns:
-        The Flask app; any other address answers with the pages' 404 page.
+        The Flask app: the pages, an index at `/` to find one; any other address
+        answers with the pages' 404 page.
     """
     app = Flask(__name__)
     app.config.update(
         {CONFIG_REPO: repo, CONFIG_GITHUB_URL: github_url, CONFIG_URL_LIMIT: url_limit}
     )
-    app.register_blueprint(pages_blueprint(RefreshingIndex(data_root, refresh_seconds)))
+    provider = RefreshingIndex(data_root, refresh_seconds)
+    # Picked once, when the server starts: looking for them costs a pass over the data.
+    examples = example_pages(provider.index)
+    app.extensions[EXAMPLES_EXTENSION] = examples
+    app.register_blueprint(pages_blueprint(provider))
+
+    @app.get("/", endpoint="pages_index")
+    def index_page() -> str:
+        """Find a page: a search box (by name, ID, address or ORCID iD), and examples."""
+        index = provider()
+        query = request.args.get("q", "")[:200]
+        return render_template(
+            "authorpage_index.html",
+            query=query.strip(),
+            hits=search_pages(index, query),
+            limit=MAX_HITS,
+            examples=examples,
+            people=f"{len(index.people):,}",
+            items=f"{len(index.items):,}",
+            page_href=_page_href,
+            static_endpoint=f"{BLUEPRINT_NAME}.static",
+        )
 
     @app.errorhandler(404)
     def not_found(_: Exception) -> tuple[str, int]:
@@ -228,6 +261,20 @@ def serve_pages(
         host, port: where to listen.
         repo: the repository issues are filed in.
     """
-    from werkzeug.serving import run_simple
+    from werkzeug.serving import make_server
 
-    run_simple(host, port, create_page_app(data_root, repo), threaded=True)
+    app = create_page_app(data_root, repo)
+    server = make_server(host, port, app, threaded=True)
+    base = f"http://{host}:{server.server_port}"
+    with app.test_request_context():
+        examples = [_page_href(p) for p in app.extensions[EXAMPLES_EXTENSION]]
+    print(f"Author pages of {data_root} at {base}/ (a search box by name or ID).", flush=True)
+    if examples:
+        print(f"For example: {' and '.join(base + e for e in examples)}", flush=True)
+    print("Stop with Ctrl-C.", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

@@ -21,6 +21,12 @@ _issue: contextvars.ContextVar[int | None] = contextvars.ContextVar("issue", def
 _event: contextvars.ContextVar[str | None] = contextvars.ContextVar("event", default=None)
 
 
+def event_name(event: str | None, action: str | None) -> str | None:
+    """How logs name a delivery's event: `issues.opened`, or `ping` for an event that
+    has no action."""
+    return f"{event}.{action}" if event and action else event
+
+
 @contextmanager
 def job_context(delivery: str | None, issue: int | None, event: str | None) -> Iterator[None]:
     """Tag every log line inside the block with this delivery, issue and event."""

@@ -27,7 +27,7 @@ from typing import Any
 
 from bot.github.errors import PermanentError, TransientError
 from bot.worker.inbox import Inbox, Job, LeaseLost
-from bot.worker.logs import job_context
+from bot.worker.logs import event_name, job_context
 from bot.worker.router import Router
 
 log = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ class Runner:
         job = self.inbox.claim(self.worker_id, self.lease_seconds)
         if job is None:
             return False
-        with job_context(job.id, job.issue, f"{job.event}.{job.action}"):
+        with job_context(job.id, job.issue, event_name(job.event, job.action)):
             self._work(job)
         return True
 
@@ -184,7 +184,7 @@ class Runner:
         """Renew the lease every third of its length; when it is lost, or when it could
         not be renewed before it ran out, tell the guard."""
         deadline = time.monotonic() + self.lease_seconds
-        with job_context(job.id, job.issue, f"{job.event}.{job.action}"):
+        with job_context(job.id, job.issue, event_name(job.event, job.action)):
             while not stop.wait(self.lease_seconds / 3):
                 asked = time.monotonic()
                 try:
