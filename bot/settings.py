@@ -185,7 +185,7 @@ ENVIRONMENT: tuple[tuple[str, str], ...] = (
     ("GITHUB_API_URL", "the REST API (default https://api.github.com)"),
     ("AUTHORBOT_GIT_URL", "clone URL, {repo} = owner/name (default https://github.com/{repo}.git)"),
     ("AUTHORBOT_STATE_DIR", "the inbox, the clones, the ORCID cache (default var/authorbot)"),
-    ("AUTHORBOT_INBOX", "a postgresql:// URL: many workers share it (default: SQLite in the state)"),
+    ("AUTHORBOT_INBOX", "a postgresql:// URL many workers share (default: SQLite, state folder)"),
     ("AUTHORBOT_CONCURRENCY", "jobs one worker process works at once (default 1)"),
     ("AUTHORBOT_BOT_LOGIN", "the bot's login, <app-slug>[bot]"),
     (
