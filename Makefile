@@ -4,6 +4,7 @@ PY := .venv/bin/python
 .PHONY: setup demo test lint types bench
 setup:
 	python3 -m venv .venv && .venv/bin/pip install -q -e '.[test,dev]'
+	python3 -m venv .venv-oracle13 && .venv-oracle13/bin/pip install -q -r tests/oracle13-requirements.txt
 demo:
 	.venv/bin/authorbot demo
 test:

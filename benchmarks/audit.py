@@ -8,6 +8,7 @@ Each check returns a list of violations (strings a person can read); empty is go
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import tarfile
 import tempfile
@@ -161,9 +162,11 @@ def _parses(path: str, text: str) -> str | None:
     try:
         if path.endswith((".yaml", ".yml")):
             yaml.safe_load(text)
+        elif path.endswith(".json"):
+            json.loads(text)
         elif path.endswith(".xml"):
             ET.fromstring(text.encode("utf-8"))
-    except (yaml.YAMLError, ET.ParseError) as exc:
+    except (yaml.YAMLError, ValueError, ET.ParseError) as exc:
         return f"{path} does not parse: {exc}"
     return None
 
@@ -181,8 +184,8 @@ def branch_refs(git_dir: Path) -> dict[str, str]:
 
 
 def parse_check(git_dir: Path, ref: str, head: str) -> list[str]:
-    """The files a bot commit changes parse (people.yaml with PyYAML, XML well-formed),
-    and the commit is one commit on top of another (its base)."""
+    """The files a bot commit changes parse (the people file with json or PyYAML, XML
+    well-formed), and the commit is one commit on top of another (its base)."""
     base = _git(git_dir, "rev-parse", "--verify", "-q", f"{head}^", check=False)
     if not base:
         return [f"{ref} at {head[:10]}: no parent"]

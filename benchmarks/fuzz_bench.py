@@ -1,10 +1,11 @@
 """Fuzz benchmark: generated issue bodies through the parser and the planner on the
 bundled sample data.
 
-    .venv/bin/python benchmarks/fuzz_bench.py [--count N] [--seed S]
+    .venv/bin/python benchmarks/fuzz_bench.py [--count N] [--seed S] [--era json|yaml]
 
 Each body is built at random from real page IDs, paper IDs and ORCID iDs of the
-sample data (valid, mistyped, someone else's), our form, the Anthology's 2026 form
+sample data of the era (people.json by default, or the people.yaml era), valid,
+mistyped or someone else's, our form, the Anthology's 2026 form
 or free text, with hostile pieces mixed in (YAML and XML specials, invisible and
 right-to-left characters, path tricks, long lines, random text). Every body goes
 through `parse_issue` and `plan_request`; only those two are timed. Every plan is
@@ -34,12 +35,13 @@ sys.path.insert(0, str(REPO))
 from bot import schemas  # noqa: E402
 from bot.anthology.index import DataIndex  # noqa: E402
 from bot.anthology.orcid import checksum_char  # noqa: E402
-from bot.anthology.people import PEOPLE_YAML, PeopleFile, PeopleFileError  # noqa: E402
+from bot.anthology.people import PeopleFileError  # noqa: E402
+from bot.anthology.peoplestore import read_people_file  # noqa: E402
 from bot.engine.parse import OUR_FORM_PATH, parse_issue, render_issue_form_body  # noqa: E402
 from bot.engine.plan import Plan, plan_request  # noqa: E402
 from bot.engine.request import KINDS  # noqa: E402
 
-SAMPLE_ROOT = REPO / "bot" / "sample"
+SAMPLE_ROOTS = {"json": REPO / "bot" / "sample" / "json-era", "yaml": REPO / "bot" / "sample"}
 CODE = re.compile(r"[a-z][a-z0-9-]*")
 HOSTILE = [
     ",",
@@ -201,7 +203,7 @@ class BodyMaker:
 
 def contract_violations(plan: Plan) -> list[str]:
     """What is wrong with a plan (empty when it keeps the contract): its JSON, its
-    notices, the one rule, and the people.yaml it would write."""
+    notices, the one rule, and the people file it would write."""
     out = plan.to_json()
     wrong: list[str] = []
     try:
@@ -215,15 +217,16 @@ def contract_violations(plan: Plan) -> list[str]:
         wrong.append(f"ready but moves others: {out['check']}")
     if any(not f.startswith("data/") or ".." in f for f in out["files"]):
         wrong.append(f"file outside data/: {out['files']}")
-    people = plan.files.get(PEOPLE_YAML)
+    path = plan.people_file.path if plan.people_file is not None else ""
+    people = plan.files.get(path)
     if people is not None:
         try:
-            after = PeopleFile.parse(people.new).entries
+            after = read_people_file(path, people.new).entries
         except PeopleFileError as exc:
-            wrong.append(f"people.yaml unreadable: {exc}")
+            wrong.append(f"{path} unreadable: {exc}")
         else:
             wrong += [
-                f"people.yaml reads {pid} back differently"
+                f"{path} reads {pid} back differently"
                 for pid, entry in plan.people_changes.items()
                 if after.get(pid) != entry
             ]
@@ -235,9 +238,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--era", choices=sorted(SAMPLE_ROOTS), default="json")
     args = parser.parse_args(argv)
 
-    index = DataIndex.load(SAMPLE_ROOT)
+    index = DataIndex.load(SAMPLE_ROOTS[args.era])
     maker = BodyMaker(index, random.Random(args.seed))
     times: list[float] = []
     statuses: Counter[str] = Counter()
@@ -262,7 +266,10 @@ def main(argv: list[str] | None = None) -> int:
 
     times.sort()
     ms = [t * 1000 for t in times]
-    print(f"bodies                 {args.count} (seed {args.seed}, {body_chars:,} characters)")
+    print(
+        f"bodies                 {args.count} (seed {args.seed}, {body_chars:,} characters, "
+        f"{index.people_file.path})"
+    )
     print(f"exceptions             {len(exceptions)}")
     print(f"contract violations    {len(violations)}")
     print("statuses               " + ", ".join(f"{k} {v}" for k, v in statuses.most_common()))

@@ -31,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.engine_bench import DEFAULT_TAR, unpack, warm_issues  # noqa: E402
+from benchmarks.engine_bench import DEFAULT_TARS, unpack, warm_issues  # noqa: E402
 from bot.github.client import GitHubAuth  # noqa: E402
 from bot.service import Bot  # noqa: E402
 from bot.settings import Settings  # noqa: E402
@@ -147,7 +147,7 @@ def run_jobs(root: Path, workdir: Path, issues: int, approve: int) -> dict[str, 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--tar", type=Path, default=DEFAULT_TAR)
+    parser.add_argument("--tar", type=Path, default=DEFAULT_TARS["yaml"])
     parser.add_argument("--issues", type=int, default=30)
     parser.add_argument("--approve", type=int, default=10)
     parser.add_argument("--json", action="store_true")
@@ -155,7 +155,7 @@ def main() -> int:
     if not args.tar.exists():
         print(f"full Anthology fixture not found at {args.tar}: no figures (needs ../shared/data)")
         return 0
-    root = unpack(args.tar)
+    root = unpack("yaml", args.tar)
     with tempfile.TemporaryDirectory(prefix="authorbot-jobs-") as tmp:
         result = run_jobs(root, Path(tmp), args.issues, args.approve)
     rows = result["rows"]

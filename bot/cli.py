@@ -99,7 +99,9 @@ def _parser(with_service: bool = True) -> argparse.ArgumentParser:
             + (" (apply writes into bot/sample: try it on a copy)" if name == "apply" else ""),
         )
         p.add_argument(
-            "data_dir", metavar="DATA_DIR", help="the folder holding data/xml and data/yaml"
+            "data_dir",
+            metavar="DATA_DIR",
+            help="the folder holding data/xml and data/json/people.json (or data/yaml/people.yaml)",
         )
         p.add_argument(
             "issue", metavar="ISSUE_JSON", help="the issue as GitHub's API gives it ('-': stdin)"
@@ -129,6 +131,13 @@ def _parser(with_service: bool = True) -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--engine-only", action="store_true", help="plan and apply the example issues, no bot"
+    )
+    demo.add_argument(
+        "--era",
+        choices=("json", "yaml"),
+        default="json",
+        help="the sample data's era: data/json/people.json (today, the default) or "
+        "data/yaml/people.yaml (the Anthology's files before 2026)",
     )
     demo.add_argument(
         "--keep",
@@ -301,7 +310,7 @@ def _run_demo(args: argparse.Namespace) -> int:
             raise InputError(f"--keep {keep} is a file; give a new or empty folder")
         if any(keep.iterdir()):
             raise InputError(f"--keep {keep} is not empty; give a new or empty folder")
-    return demo.run(engine_only=args.engine_only, keep=keep)
+    return demo.run(engine_only=args.engine_only, keep=keep, era=args.era)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,6 +1,8 @@
 """`authorbot demo`: the bot on this machine with nothing outside the package.
 
-Two demos, on the sample data shipped in `bot/sample/`:
+Two demos, on the sample data shipped in `bot/sample/`, in today's files
+(`data/json/people.json`, the default) or, with `--era yaml`, in the files of the
+era before 2026 (`data/yaml/people.yaml`):
 
 - the whole loop (the default): the sample data as a git repository (`origin`), the
   GitHub and ORCID stand-ins on loopback (`bot/standins/`), the real webhook app and a
@@ -37,6 +39,10 @@ from bot.standins.issues import VERIFY_LABELS, VERIFY_ORCID, VERIFY_TITLE, verif
 from bot.standins.orcid import FakeRecord
 
 SAMPLE = Path(__file__).resolve().parent / "sample"
+# The sample data repository in each era of the Anthology's files (same archive):
+# data/json/people.json since 2026, data/yaml/people.yaml before.
+SAMPLE_ERAS = {"json": SAMPLE / "json-era", "yaml": SAMPLE}
+DEFAULT_ERA = "json"
 MAINTAINER = "maintainer"
 AUTHOR = "valentin-barriere"
 
@@ -49,7 +55,12 @@ def sample_issues() -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
-def run(engine_only: bool = False, keep: Path | None = None, out: TextIO | None = None) -> int:
+def run(
+    engine_only: bool = False,
+    keep: Path | None = None,
+    out: TextIO | None = None,
+    era: str = DEFAULT_ERA,
+) -> int:
     """Run the demo; returns the exit code (0 when it did what it shows).
 
     Parameters:
@@ -57,9 +68,12 @@ def run(engine_only: bool = False, keep: Path | None = None, out: TextIO | None 
         keep: an empty (or new) folder to work in and leave in place; None: a
             temporary one, removed at the end.
         out: where to print (standard output).
+        era: the sample data's era, `json` (data/json/people.json) or `yaml`.
     """
     out = out or sys.stdout
-    return run_engine_demo(out, keep) if engine_only else run_loop_demo(out, keep)
+    if engine_only:
+        return run_engine_demo(out, keep, era)
+    return run_loop_demo(out, keep, era)
 
 
 @contextmanager
@@ -73,16 +87,19 @@ def _workdir(keep: Path | None) -> Iterator[Path]:
         yield Path(tmp)
 
 
-def run_engine_demo(out: TextIO | None = None, keep: Path | None = None) -> int:
+def run_engine_demo(
+    out: TextIO | None = None, keep: Path | None = None, era: str = DEFAULT_ERA
+) -> int:
     """Plan and apply every example issue on a scratch copy of the sample data (in
     `keep`, when given, which then holds the changed data)."""
     out = out or sys.stdout
     with _workdir(keep) as work:
         root = work / "data-repo"
-        shutil.copytree(SAMPLE / "data", root / "data")
+        shutil.copytree(SAMPLE_ERAS[era] / "data", root / "data")
         index = DataIndex.load(root)
         out.write(
-            f"The sample data: {len(index.people)} verified people, {len(index.items)} papers "
+            f"The sample data: {len(index.people)} verified people in "
+            f"{index.people_file.path}, {len(index.items)} papers "
             f"and volumes. Each example issue is planned, and applied when it is ready.\n"
         )
         applied = 0
@@ -106,7 +123,7 @@ def run_engine_demo(out: TextIO | None = None, keep: Path | None = None) -> int:
         if keep is not None:
             out.write(
                 f"The changed data is kept in {root} (`authorbot check {root}` checks it; "
-                f"`diff -r {SAMPLE / 'data'} {root / 'data'}` shows the changes).\n"
+                f"`diff -r {SAMPLE_ERAS[era] / 'data'} {root / 'data'}` shows the changes).\n"
             )
     return 0
 
@@ -115,13 +132,16 @@ def _section(out: TextIO, title: str) -> None:
     out.write(f"\n{'=' * 78}\n{title}\n{'=' * 78}\n")
 
 
-def run_loop_demo(out: TextIO | None = None, keep: Path | None = None) -> int:
+def run_loop_demo(
+    out: TextIO | None = None, keep: Path | None = None, era: str = DEFAULT_ERA
+) -> int:
     """The whole loop on loopback, writing what happens to `out`.
 
     Parameters:
         out: where to print.
         keep: a folder to work in and leave in place (default: a temporary one,
             removed afterwards).
+        era: the sample data's era, `json` (data/json/people.json) or `yaml`.
 
     Returns:
         0 when exactly one pull request was opened, else 1.
@@ -130,6 +150,7 @@ def run_loop_demo(out: TextIO | None = None, keep: Path | None = None) -> int:
     with _workdir(keep) as work:
         dep = LocalDeployment(
             work,
+            data_source=SAMPLE_ERAS[era],
             roles={MAINTAINER: "maintain"},
             orcid_records={VERIFY_ORCID: FakeRecord("Valentin", "Barriere")},
         ).start()

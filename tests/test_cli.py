@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.anthology.people import PEOPLE_JSON, PEOPLE_YAML
 from tests.conftest import CASES, MINI_ROOT, SHARED
 from tests.issues import anthology_issue, our_issue
+
+PEOPLE = {"json": PEOPLE_JSON, "yaml": PEOPLE_YAML}
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -29,8 +32,9 @@ def write_issue(tmp_path: Path, issue: dict) -> str:
     return str(path)
 
 
-def test_plan_prints_table_and_diff_and_writes_nothing(data_copy, tmp_path):
-    before = (data_copy / "data/yaml/people.yaml").read_text("utf-8")
+def test_plan_prints_table_and_diff_and_writes_nothing(era, era_copy, tmp_path):
+    data_copy, people = era_copy, PEOPLE[era]
+    before = (data_copy / people).read_text("utf-8")
     issue = write_issue(
         tmp_path,
         our_issue(
@@ -45,11 +49,12 @@ def test_plan_prints_table_and_diff_and_writes_nothing(data_copy, tmp_path):
     assert r.returncode == 0, r.stderr
     assert "2024.ccl-1.3  Yang Liu" in r.stdout
     assert "yang-liu/unverified  yang-liu-5677" in r.stdout
-    assert "+++ b/data/yaml/people.yaml" in r.stdout and "+++ b/data/xml/2024.ccl.xml" in r.stdout
-    assert (data_copy / "data/yaml/people.yaml").read_text("utf-8") == before
+    assert f"+++ b/{people}" in r.stdout and "+++ b/data/xml/2024.ccl.xml" in r.stdout
+    assert (data_copy / people).read_text("utf-8") == before
 
 
-def test_apply_json_has_the_contract_fields(data_copy, tmp_path):
+def test_apply_json_has_the_contract_fields(era, era_copy, tmp_path):
+    data_copy = era_copy
     issue = write_issue(
         tmp_path,
         our_issue(
@@ -82,14 +87,16 @@ def test_apply_json_has_the_contract_fields(data_copy, tmp_path):
         }
     ]
     assert out["problems"] == []
-    assert out["files"] == ["data/xml/2024.ccl.xml", "data/yaml/people.yaml"]
+    assert out["files"] == sorted(["data/xml/2024.ccl.xml", PEOPLE[era]])
+    assert out["people_file"] == PEOPLE[era]
     assert 'id="yang-liu-thu"' in (data_copy / "data/xml/2024.ccl.xml").read_text("utf-8")
     from bot import schemas
 
     schemas.validate(out, "plan")
 
 
-def test_refusal_exits_2_with_problems(data_copy, tmp_path):
+def test_refusal_exits_2_with_problems(era_copy, tmp_path):
+    data_copy = era_copy
     issue = write_issue(
         tmp_path,
         anthology_issue(["valentin-barriere/unverified"], {"verify"}, "0000-0002-4345-7947", "X"),
@@ -107,7 +114,8 @@ def test_a_missing_data_folder_is_the_users_mistake_not_an_internal_error(tmp_pa
     assert "no-such-dir does not exist" in r.stderr and "internal error" not in r.stderr
 
 
-def test_issue_from_stdin(data_copy):
+def test_issue_from_stdin(era_copy):
+    data_copy = era_copy
     issue = json.dumps(our_issue("wei-wang/unverified", ["2024.wassa-1.45"], "wei-wang-8076"))
     r = run("plan", str(data_copy), "-", "--json", stdin=issue)
     assert r.returncode == 0, r.stderr

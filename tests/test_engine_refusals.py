@@ -19,9 +19,9 @@ def messages(plan) -> str:
     return " ".join(p.message for p in plan.problems)
 
 
-def test_bad_checksum_names_the_orcid(sample_index: DataIndex):
+def test_bad_checksum_names_the_orcid(era_index: DataIndex):
     plan = plan_issue(
-        sample_index,
+        era_index,
         anthology_issue(
             ["valentin-barriere/unverified"], {"verify"}, "0000-0002-4345-7947", "Télécom Paris"
         ),
@@ -32,9 +32,9 @@ def test_bad_checksum_names_the_orcid(sample_index: DataIndex):
     assert plan.files == {}
 
 
-def test_unknown_paper_is_named(sample_index: DataIndex):
+def test_unknown_paper_is_named(era_index: DataIndex):
     plan = plan_issue(
-        sample_index,
+        era_index,
         our_issue(
             "yang-liu/unverified",
             ["2024.ccl-1.3", "2024.ccl-9.1"],
@@ -47,9 +47,9 @@ def test_unknown_paper_is_named(sample_index: DataIndex):
     assert "2024.ccl-9.1" in messages(plan)
 
 
-def test_orcid_of_another_person_names_that_person(sample_index: DataIndex):
+def test_orcid_of_another_person_names_that_person(era_index: DataIndex):
     plan = plan_issue(
-        sample_index,
+        era_index,
         anthology_issue(
             ["valentin-barriere/unverified"], {"verify"}, "0000-0003-4924-3743", "Télécom Paris"
         ),
@@ -59,42 +59,42 @@ def test_orcid_of_another_person_names_that_person(sample_index: DataIndex):
     assert "yue-chen" in messages(plan)
 
 
-def test_person_not_on_paper_lists_the_names_that_are(sample_index: DataIndex):
+def test_person_not_on_paper_lists_the_names_that_are(era_index: DataIndex):
     plan = plan_issue(
-        sample_index,
+        era_index,
         our_issue("yang-liu/unverified", ["2022.wassa-1.1"], "new", "0000-0002-1234-5677", "X"),
     )
     assert codes(plan) == ["person-not-on-paper"]
     assert "Anna Khlyzova" in messages(plan) and "Roman Klinger (roman-klinger)" in messages(plan)
 
 
-def test_person_twice_on_a_paper_is_asked(sample_index: DataIndex):
+def test_person_twice_on_a_paper_is_asked(era_index: DataIndex):
     pages = {
-        sample_index.resolve(o)
-        for o in sample_index.on_item["2025.finnlp-2.18"]
+        era_index.resolve(o)
+        for o in era_index.on_item["2025.finnlp-2.18"]
         if o.name.slug == "weijie-yang"
     }
     (page,) = pages
     plan = plan_issue(
-        sample_index, our_issue(page, ["2025.finnlp-2.18"], "new", "0000-0002-1234-5677", "X")
+        era_index, our_issue(page, ["2025.finnlp-2.18"], "new", "0000-0002-1234-5677", "X")
     )
     assert codes(plan) == ["person-twice-on-paper"]
 
 
-def test_new_person_needs_orcid_and_institution(sample_index: DataIndex):
-    plan = plan_issue(sample_index, our_issue("yang-liu/unverified", ["2024.ccl-1.3"], "new"))
+def test_new_person_needs_orcid_and_institution(era_index: DataIndex):
+    plan = plan_issue(era_index, our_issue("yang-liu/unverified", ["2024.ccl-1.3"], "new"))
     assert codes(plan) == ["orcid-missing", "degree-missing"]
     assert plan.status == "needs-info"
 
 
-def test_unknown_target_and_unknown_page(sample_index: DataIndex):
+def test_unknown_target_and_unknown_page(era_index: DataIndex):
     plan = plan_issue(
-        sample_index, our_issue("nobody-here/unverified", ["2024.ccl-1.3"], "no-such-person")
+        era_index, our_issue("nobody-here/unverified", ["2024.ccl-1.3"], "no-such-person")
     )
     assert set(codes(plan)) == {"unknown-page", "unknown-target"}
 
 
-def test_old_form_with_placeholders_needs_info(sample_index: DataIndex):
+def test_old_form_with_placeholders_needs_info(era_index: DataIndex):
     issue = {
         "number": 9,
         "title": "Author Page: {replace with author name}",
@@ -106,15 +106,15 @@ def test_old_form_with_placeholders_needs_info(sample_index: DataIndex):
         "labels": [{"name": "correction"}],
         "user": {"login": "x"},
     }
-    plan = plan_issue(sample_index, issue)
+    plan = plan_issue(era_index, issue)
     assert plan.status == "needs-info"
     assert "papers-missing" in codes(plan)
 
 
-def test_title_matching_one_paper_is_accepted_and_said(sample_index: DataIndex):
-    title = sample_index.title(sample_index.items["2024.ccl-1.3"])
+def test_title_matching_one_paper_is_accepted_and_said(era_index: DataIndex):
+    title = era_index.title(era_index.items["2024.ccl-1.3"])
     plan = plan_issue(
-        sample_index,
+        era_index,
         our_issue(
             "yang-liu/unverified", [title], "new", "0000-0002-1234-5677", "Tsinghua University"
         ),
@@ -124,10 +124,10 @@ def test_title_matching_one_paper_is_accepted_and_said(sample_index: DataIndex):
     assert [m.occurrence.item for m in plan.moves] == ["2024.ccl-1.3"]
 
 
-def test_bibkey_is_looked_up(sample_index: DataIndex):
-    bibkey = sample_index.items["2024.ccl-1.3"].bibkey
+def test_bibkey_is_looked_up(era_index: DataIndex):
+    bibkey = era_index.items["2024.ccl-1.3"].bibkey
     plan = plan_issue(
-        sample_index,
+        era_index,
         our_issue(
             "yang-liu/unverified", [bibkey], "new", "0000-0002-1234-5677", "Tsinghua University"
         ),
@@ -136,8 +136,8 @@ def test_bibkey_is_looked_up(sample_index: DataIndex):
     assert [n.code for n in plan.notes] == ["paper-by-bibkey"]
 
 
-def test_moving_to_the_person_already_there_is_nothing_to_do(sample_index: DataIndex):
-    plan = plan_issue(sample_index, our_issue("yue-chen", ["2022.wassa-1.21"], "yue-chen"))
+def test_moving_to_the_person_already_there_is_nothing_to_do(era_index: DataIndex):
+    plan = plan_issue(era_index, our_issue("yue-chen", ["2022.wassa-1.21"], "yue-chen"))
     assert plan.status in ("rejected", "needs-info")
     assert plan.files == {}
 

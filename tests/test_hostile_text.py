@@ -1,9 +1,10 @@
 """Names, institutions and IDs that could break the files: YAML and XML specials,
 zero-width and right-to-left characters, very long values, and path tricks.
 
-Every change is applied to a copy of the sample data and judged by the field's own
-library (tests/oracle.py): exactly the requested occurrences change person, and
-people.yaml still reads back the same through our parser, PyYAML and the library.
+Every change is applied to a copy of the sample data of each era and judged by that
+era's own library (tests/oracle.py): exactly the requested occurrences change
+person, and the people file still reads back the same through our parser, the
+format's own parser (json, PyYAML) and the library.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +20,14 @@ import yaml
 
 from bot.anthology.index import DataIndex
 from bot.anthology.orcid import checksum_char
-from bot.anthology.people import PEOPLE_YAML, PeopleFile, dump_entries
+from bot.anthology.people import PEOPLE_JSON, PEOPLE_YAML
+from bot.anthology.peoplestore import read_people_file
 from bot.cli import main
 from bot.engine.api import apply_plan, plan_issue
 from bot.engine.plan import Plan
-from tests.conftest import SAMPLE_ROOT
+from tests.conftest import SAMPLE_ROOTS
 from tests.issues import anthology_issue, our_issue
-from tests.oracle import snapshot
+from tests.oracle import library_snapshot, snapshot
 
 VALENTIN_KEYS = {
     "2022.wassa-1.20|author|0",
@@ -37,10 +38,15 @@ VALENTIN_KEYS = {
 VALENTIN_ORCID = "0000-0002-4345-7946"
 
 
-@pytest.fixture(scope="module")
-def before() -> tuple[dict[str, str], dict[str, dict]]:
-    """The library's reading of the untouched sample data."""
-    return snapshot(SAMPLE_ROOT)
+_BEFORE: dict[str, tuple[dict[str, str], dict[str, dict]]] = {}
+
+
+@pytest.fixture
+def before(era: str) -> tuple[dict[str, str], dict[str, dict]]:
+    """The era's library reading of the untouched sample data (once per era)."""
+    if era not in _BEFORE:
+        _BEFORE[era] = snapshot(SAMPLE_ROOTS[era])
+    return _BEFORE[era]
 
 
 def make_orcid(n: int) -> str:
@@ -51,11 +57,13 @@ def make_orcid(n: int) -> str:
 
 
 def people_round_trip(root: Path) -> dict[str, Any]:
-    """people.yaml parses and dumps back byte-identically; returns PyYAML's reading."""
-    text = (root / PEOPLE_YAML).read_text("utf-8")
-    parsed = PeopleFile.parse(text)
-    assert dump_entries(parsed.entries[p] for p in parsed.order) == text
-    loaded = yaml.safe_load(text)
+    """The people file parses and is written back byte-identically (every entry
+    through our writer); returns the format's own parser's reading (json, PyYAML)."""
+    rel = PEOPLE_JSON if (root / PEOPLE_JSON).exists() else PEOPLE_YAML
+    text = (root / rel).read_text("utf-8")
+    parsed = read_people_file(rel, text)
+    assert parsed.render(dict(parsed.entries)) == text
+    loaded = json.loads(text) if rel == PEOPLE_JSON else yaml.safe_load(text)
     assert list(loaded) == parsed.order
     return loaded
 
@@ -93,7 +101,10 @@ SPECIAL_VALUES = [
 
 
 @pytest.mark.parametrize(("name", "institution"), SPECIAL_VALUES)
-def test_special_characters_in_names_and_institutions(data_copy, before, name, institution):
+def test_special_characters_in_names_and_institutions(
+    era, era_root, era_copy, before, name, institution
+):
+    data_copy = era_copy
     issue = anthology_issue(
         ["valentin-barriere/unverified"], {"verify"}, VALENTIN_ORCID, institution, name=name
     )
@@ -112,14 +123,16 @@ def test_special_characters_in_names_and_institutions(data_copy, before, name, i
     assert changed == {key: target.id for key in VALENTIN_KEYS}
     assert people[target.id]["degree"] == target.degree
     assert people[target.id]["names"][0] == target.names[0].full
-    # Nothing but the new entry in people.yaml changed.
-    old = PeopleFile.parse((SAMPLE_ROOT / PEOPLE_YAML).read_text("utf-8"))
-    new = PeopleFile.parse((data_copy / PEOPLE_YAML).read_text("utf-8"))
+    # Nothing but the new entry in the people file changed.
+    rel = plan.people_file.path if plan.people_file else ""
+    old = read_people_file(rel, (era_root / rel).read_text("utf-8"))
+    new = read_people_file(rel, (data_copy / rel).read_text("utf-8"))
     assert set(new.order) - set(old.order) == {target.id}
     assert all(new.entries[p] == old.entries[p] for p in old.order)
 
 
-def test_an_id_yaml_would_quote_is_not_generated(data_copy, before):
+@pytest.mark.parametrize("era", ["yaml"])
+def test_an_id_yaml_would_quote_is_not_generated(era, data_copy, before):
     # The slug of "Yes" is `yes`, which PyYAML writes quoted ('yes':): the new
     # person gets the ORCID iD's digits instead, and the file stays readable.
     issue = anthology_issue(
@@ -133,6 +146,28 @@ def test_an_id_yaml_would_quote_is_not_generated(data_copy, before):
     assert changed == {key: "yes-7946" for key in VALENTIN_KEYS}
 
 
+@pytest.mark.parametrize("era", ["json"])
+def test_json_holds_the_ids_yaml_would_quote(era, era_copy, before):
+    # `yes` is the slug of "Yes", and people.json holds it as it is.
+    issue = anthology_issue(
+        ["valentin-barriere/unverified"], {"verify"}, VALENTIN_ORCID, "Paris", name="Yes"
+    )
+    plan = apply_ready(era_copy, issue)
+    assert plan.target is not None and plan.target.id == "yes"
+    assert people_round_trip(era_copy)["yes"]["names"][0] == {"last": "Yes"}
+    changed, _ = changed_since(before[0], era_copy)
+    assert changed == {key: "yes" for key in VALENTIN_KEYS}
+
+
+@pytest.mark.parametrize("new_id", ["a" * 129, "a-" + "b" * 200])
+def test_an_overlong_id_is_refused(era_index, new_id):
+    issue = anthology_issue(["valentin-barriere/unverified"], {"verify"}, VALENTIN_ORCID, "Paris")
+    plan = plan_issue(era_index, issue, new_id=new_id)
+    assert plan.status == "needs-info"
+    assert [p.code for p in plan.problems] == ["id-invalid"]
+    assert plan.files == {}
+
+
 @pytest.mark.parametrize("new_id", ["null", "yes", "off", "true", "a" * 129, "a-" + "b" * 200])
 def test_an_id_yaml_cannot_write_plainly_is_refused(sample_index, new_id):
     issue = anthology_issue(["valentin-barriere/unverified"], {"verify"}, VALENTIN_ORCID, "Paris")
@@ -143,7 +178,8 @@ def test_an_id_yaml_cannot_write_plainly_is_refused(sample_index, new_id):
     assert plan.files == {}
 
 
-def test_a_name_too_long_for_an_id_is_refused(sample_index):
+def test_a_name_too_long_for_an_id_is_refused(era_index):
+    sample_index = era_index
     issue = anthology_issue(
         ["valentin-barriere/unverified"],
         {"verify"},
@@ -173,26 +209,16 @@ ODD_XML_NAMES = [
 
 
 def library_names(root: Path) -> dict[str, tuple[str | None, str]]:
-    """Every occurrence's (first, last) as the field's library reads them."""
-    from acl_anthology import Anthology
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        anthology = Anthology(datadir=str(root / "data"))
-        anthology.load_all()
-    out: dict[str, tuple[str | None, str]] = {}
-    for coll in anthology.collections.values():
-        for vol in coll.volumes():
-            for paper in vol.papers():
-                for i, ns in enumerate(paper.authors):
-                    out[f"{paper.full_id}|author|{i}"] = (ns.first or None, ns.last)
-    return out
+    """Every author occurrence's (first, last) as the era's library reads them."""
+    names = library_snapshot(root).names
+    return {k: (v[0], v[1]) for k, v in names.items() if "|author|" in k}
 
 
 @pytest.fixture
-def odd_names_copy(data_copy: Path, sample_index: DataIndex) -> tuple[Path, list[str]]:
+def odd_names_copy(era_copy: Path, era_index: DataIndex) -> tuple[Path, list[str]]:
     """A data copy where authors alone on their unverified pages (one per paper)
     carry the odd names; returns the root and the occurrence keys renamed."""
+    data_copy, sample_index = era_copy, era_index
     counts: dict[str, int] = {}
     for occ in sample_index.occurrences():
         page = sample_index.resolve(occ)
@@ -290,7 +316,8 @@ def assert_notices_well_formed(plan: Plan) -> None:
 
 
 @pytest.mark.parametrize("trick", PATH_TRICKS)
-def test_path_tricks_in_any_field_are_refused_and_write_nothing(tmp_path, data_copy, trick):
+def test_path_tricks_in_any_field_are_refused_and_write_nothing(tmp_path, era_copy, trick):
+    data_copy = era_copy
     index = DataIndex.load(data_copy)
     files_before = tree(tmp_path)
     plans = {
@@ -320,7 +347,8 @@ def test_path_tricks_in_any_field_are_refused_and_write_nothing(tmp_path, data_c
 
 
 @pytest.mark.parametrize("trick", ["../../../x", "/tmp/x", "..%2f..%2fx", "a\\..\\b"])
-def test_path_tricks_through_the_command_line(tmp_path, data_copy, trick, capsys):
+def test_path_tricks_through_the_command_line(tmp_path, era_copy, trick, capsys):
+    data_copy = era_copy
     issue_path = tmp_path / "issue.json"
     issue_path.write_text(json.dumps(our_issue(**BASE)), "utf-8")
     files_before = tree(tmp_path)
@@ -332,7 +360,8 @@ def test_path_tricks_through_the_command_line(tmp_path, data_copy, trick, capsys
     assert tree(tmp_path) == files_before
 
 
-def test_an_ignored_page_trick_leaves_a_ready_change_inside_data(tmp_path, data_copy, capsys):
+def test_an_ignored_page_trick_leaves_a_ready_change_inside_data(tmp_path, era_copy, capsys):
+    data_copy = era_copy
     # The page cannot be read, so the papers are taken from wherever they are: the
     # change is ready, and it writes only its own files under data/.
     issue = our_issue("../../../etc/passwd", ["2024.wassa-1.45"], "wei-wang-8076")
@@ -352,7 +381,8 @@ def test_an_ignored_page_trick_leaves_a_ready_change_inside_data(tmp_path, data_
 # ----------------------------------------- line separators other than the newline
 
 
-def test_unicode_line_separators_in_a_file_do_not_shift_the_diff(data_copy):
+def test_unicode_line_separators_in_a_file_do_not_shift_the_diff(era_copy):
+    data_copy = era_copy
     # U+2028, U+2029, NEL, form feed and the information separators are line breaks
     # to str.splitlines but not to the XML or to git: a title holding them must not
     # move the diff's lines away from the line that changes.

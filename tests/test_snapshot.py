@@ -103,3 +103,11 @@ def test_the_snapshot_is_replaced_whole(data_copy, tmp_path):
     write_snapshot(index, path)
     assert [p.name for p in path.parent.iterdir()] == ["s.snapshot"]  # no temporary left
     assert os.stat(path).st_size > 0
+
+
+def test_the_snapshot_stores_every_field_of_a_scan():
+    # An Occurrence or Item with a field the snapshot does not store would come back
+    # without it; layout_known() is what turns the snapshot off then.
+    from bot.anthology.snapshot import layout_known
+
+    assert layout_known()

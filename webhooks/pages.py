@@ -63,7 +63,7 @@ class RefreshingIndex:
     changed files) at most every `min_interval` seconds, when a page asks for it.
 
     Parameters:
-        root: the data repository (holds data/xml and data/yaml/people.yaml).
+        root: the data repository (holds data/xml and its people file).
         min_interval: seconds between two checks of the files.
         clock: the time source (tests pass their own).
     """
@@ -203,7 +203,7 @@ def create_page_app(
     """An app serving only the author pages of a data repository.
 
     Parameters:
-        data_root: the data repository (holds data/xml and data/yaml/people.yaml).
+        data_root: the data repository (holds data/xml and its people file).
         repo: the repository issues are filed in, `owner/name`.
         github_url: GitHub's base URL.
         url_limit: the longest new-issue URL the page builds.

@@ -1,7 +1,8 @@
 """DataIndex: the data repository held in memory, for answering a request in
 milliseconds.
 
-It reads `data/yaml/people.yaml` and every `data/xml/*.xml` once, keeps what the
+It reads the people file (`data/json/people.json`, or `data/yaml/people.yaml` in
+a repository of the era before) and every `data/xml/*.xml` once, keeps what the
 engine and the page need (people, items, occurrences, lookups by person, slug,
 ORCID iD, bibkey), and afterwards re-reads only the files whose size or
 modification time changed (`refresh`).
@@ -22,7 +23,8 @@ from typing import Any
 
 from bot.anthology.ids import collection_file
 from bot.anthology.names import Name
-from bot.anthology.people import PEOPLE_YAML, PeopleFile, PersonEntry
+from bot.anthology.people import PEOPLE_FILES, PeopleFile, PersonEntry
+from bot.anthology.peoplestore import find_people_file, read_people_file
 from bot.anthology.resolve import is_unverified_page, page_slug, resolve_occurrence
 from bot.anthology.textfile import read_text
 from bot.anthology.xmlscan import (
@@ -40,7 +42,7 @@ _EMPTY: frozenset[str] = frozenset()
 
 
 class DataRootError(FileNotFoundError):
-    """The folder is not a data repository (no data/xml or no people.yaml)."""
+    """The folder is not a data repository (no data/xml or no people file)."""
 
 
 @dataclass
@@ -76,24 +78,28 @@ class DataIndex:
         """Read a data repository.
 
         Parameters:
-            root: the folder that holds `data/xml/` and `data/yaml/people.yaml`.
+            root: the folder that holds `data/xml/` and the people file
+                (`data/json/people.json` or `data/yaml/people.yaml`).
             scan_cache: gives a collection's scan for an unchanged file instead of
                 reading it (`snapshot.ScanCache`; see `snapshot.load_index`).
 
         Raises:
-            DataRootError: if either is missing.
-            PeopleFileError, XMLScanError: if a file is not in the Anthology's shape.
+            DataRootError: if `data/xml/` or the people file is missing.
+            PeopleFileError: if the people file is not in the Anthology's shape, or
+                the folder has both people files (TwoPeopleFilesError).
+            XMLScanError: if a collection is not in the Anthology's shape.
         """
         root = Path(root)
-        people_path = root / PEOPLE_YAML
-        if not (root / XML_DIR).is_dir() or not people_path.is_file():
-            raise DataRootError(f"{root} holds no {XML_DIR}/ and {PEOPLE_YAML}")
+        people_rel = find_people_file(root)
+        if not (root / XML_DIR).is_dir() or people_rel is None:
+            raise DataRootError(f"{root} holds no {XML_DIR}/ and {' or '.join(PEOPLE_FILES)}")
+        people_path = root / people_rel
         # Loading makes about a million small objects and no cycles: the cyclic
         # collector would walk the growing heap again and again (a third of the time).
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            people_file = PeopleFile.parse(read_text(people_path))
+            people_file = read_people_file(people_rel, read_text(people_path))
             index = cls(root, people_file, _stamp(people_path))
             index._index_people()
             index._scan_cache = scan_cache
@@ -108,18 +114,28 @@ class DataIndex:
         return index
 
     def refresh(self) -> set[str]:
-        """Re-read the files that changed on disk since they were read.
+        """Re-read the files that changed on disk since they were read (and the other
+        people file, if the repository moved to it).
 
         Returns:
             The changed files, relative to the root.
+
+        Raises:
+            DataRootError, PeopleFileError, XMLScanError: as `load` does.
         """
         changed: set[str] = set()
-        people_path = self.root / PEOPLE_YAML
-        if _stamp(people_path) != self.people_stamp:
-            self.people_file = PeopleFile.parse(read_text(people_path))
+        # The repository may have moved to the other people file (the Anthology did).
+        people_rel = find_people_file(self.root)
+        if people_rel is None:
+            raise DataRootError(f"{self.root} holds no {' or '.join(PEOPLE_FILES)}")
+        people_path = self.root / people_rel
+        if people_rel != self.people_file.path or _stamp(people_path) != self.people_stamp:
+            if people_rel != self.people_file.path:
+                changed.add(self.people_file.path)
+            self.people_file = read_people_file(people_rel, read_text(people_path))
             self.people_stamp = _stamp(people_path)
             self._index_people()
-            changed.add(PEOPLE_YAML)
+            changed.add(people_rel)
         # One scandir and a stat per file, no Path objects: this runs before every job,
         # over 1,500 files.
         on_disk: dict[str, tuple[int, int]] = {}
@@ -168,8 +184,8 @@ class DataIndex:
         without reading them again.
 
         Parameters:
-            people_changes: the entries changed in people.yaml (None: removed).
-            people_text: people.yaml's new text, or None if it was not written.
+            people_changes: the entries changed in the people file (None: removed).
+            people_text: the people file's new text, or None if it was not written.
             xml_edits: for each collection written, its `(start, end, new_line)`
                 line replacements in the old text (lines keep their count).
         """
@@ -182,7 +198,7 @@ class DataIndex:
             for entry in people_changes.values():
                 if entry is not None:
                     self._add_person(entry)
-            self.people_stamp = _stamp(self.root / PEOPLE_YAML)
+            self.people_stamp = _stamp(self.root / self.people_file.path)
         for coll, edits in xml_edits.items():
             self._shift_collection(coll, sorted(edits))
         if xml_edits:
@@ -273,7 +289,7 @@ class DataIndex:
     # ------------------------------------------------------ PeopleView (now)
 
     def entry(self, pid: str) -> PersonEntry | None:
-        """The people.yaml entry of a verified person, or None."""
+        """The people file's entry of a verified person, or None."""
         return self.people_file.entries.get(pid)
 
     def ids_for_slug(self, slug: str) -> Set[str]:

@@ -40,7 +40,7 @@ class Name(NamedTuple):
         return slug
 
     def as_dict(self) -> dict[str, str]:
-        """The name as a people.yaml mapping (`first` omitted when absent)."""
+        """The name as the people file maps it (`first` omitted when absent)."""
         if self.first is None:
             return {"last": self.last}
         return {"first": self.first, "last": self.last}

@@ -7,7 +7,7 @@ and only here.
    belongs to that person.
 3. Otherwise it belongs to the unverified page `{slug}/unverified`.
 
-An explicit id is only valid when X is in people.yaml with the occurrence's name
+An explicit id is only valid when X is in the people file with the occurrence's name
 among its names, and a given `orcid` equals X's (`explicit_id_problem`).
 """
 
@@ -26,7 +26,7 @@ class PeopleView(Protocol):
     """What the rule needs to know about the verified people."""
 
     def entry(self, pid: str) -> PersonEntry | None:
-        """The people.yaml entry of `pid`, or None."""
+        """The people file's entry of `pid`, or None."""
         ...
 
     def ids_for_slug(self, slug: str) -> Set[str]:
@@ -72,13 +72,19 @@ def resolve_occurrence(name: Name, pid: str | None, people: PeopleView) -> str:
     return unverified_page(slug)
 
 
-def explicit_id_problem(name: Name, pid: str, orcid: str | None, people: PeopleView) -> str | None:
-    """Why an explicit `id` on an occurrence is invalid, or None when it is valid."""
+def explicit_id_problem(
+    name: Name, pid: str, orcid: str | None, people: PeopleView, where: str = "the people file"
+) -> str | None:
+    """Why an explicit `id` on an occurrence is invalid, or None when it is valid.
+
+    Parameters:
+        where: the people file, as the message names it (its path in the repository).
+    """
     entry = people.entry(pid)
     if entry is None:
-        return f"the ID {pid!r} is not in people.yaml"
+        return f"the ID {pid!r} is not in {where}"
     if not entry.has_name(name):
-        return f"{pid!r} has no name {name.full!r} in people.yaml"
+        return f"{pid!r} has no name {name.full!r} in {where}"
     if orcid is not None and orcid != entry.orcid:
         return f"the ORCID iD {orcid} on the paper is not {pid!r}'s ({entry.orcid or 'none'})"
     return None

@@ -62,7 +62,26 @@ def _ints(data: bytes) -> array[int]:
     return numbers
 
 
-_SOURCES = ("xmlscan.py", "names.py", "snapshot.py")
+_SOURCES = ("xmlscan.py", "ids.py", "names.py", "snapshot.py")
+# What this module stores of a scan. Were a field added to either, the snapshot would
+# lose it: then no snapshot is used at all (see `layout_known`) until this is updated.
+OCCURRENCE_FIELDS = (
+    "item",
+    "role",
+    "position",
+    "name",
+    "pid",
+    "orcid",
+    "collection",
+    "start",
+    "end",
+)
+ITEM_FIELDS = ("id", "kind", "collection", "volume", "title", "bibkey", "year")
+
+
+def layout_known() -> bool:
+    """True when Occurrence and Item hold exactly the fields this module stores."""
+    return tuple(Occurrence.__slots__) == OCCURRENCE_FIELDS and Item._fields == ITEM_FIELDS
 
 
 def code_key() -> str:
@@ -213,6 +232,9 @@ def load_index(root: Path | str, cache_dir: Path | str | None = None) -> DataInd
     A snapshot that cannot be written (a read-only cache folder) is only logged: the
     index is right either way.
     """
+    if not layout_known():
+        log.warning("the scan has fields the snapshot does not store: no snapshot used")
+        return DataIndex.load(root)
     path = snapshot_path(root, cache_dir or default_cache_dir())
     cache = read_snapshot(path)
     index = DataIndex.load(root, scan_cache=cache)

@@ -100,10 +100,15 @@ class XMLScanError(ValueError):
 _SCAN = re.compile(
     r"\n[ \t]*<(?:"
     r"(?P<ae>author|editor)(?P<attrs>(?: [a-z-]+=\"[^\"]*\")*)>"
-    r"(?:<first>(?P<first>[^<]*)</first>|<first/>)?<last>(?P<last>[^<]*)</last>[^\n]*(?P<A>)"
+    # (a <first> after </last>, as some old files have it, or in a <variant>, sends
+    # the line to the careful path)
+    r"(?:<first>(?P<first>[^<]*)</first>|<first/>)?<last>(?P<last>[^<]*)</last>"
+    r"(?![^\n]*<first)[^\n]*(?P<A>)"
     r"|(?P<odd>author|editor)(?=[ >/])[^\n]*(?P<O>)"
-    # A paper's title is its first child: read with the paper, it costs no pass of its own.
-    r"|paper(?P<pattrs>[^>\n]*)>(?:\n[ \t]*<title>(?P<ptitle>[^\n]*)</title>)?(?P<P>)"
+    # A paper's title is its first child (after the URL comment the Anthology writes
+    # first in each item since 2026): read with the paper, it costs no pass of its own.
+    r"|paper(?P<pattrs>[^>\n]*)>(?:\n[ \t]*<!--[^\n]*-->)?"
+    r"(?:\n[ \t]*<title>(?P<ptitle>[^\n]*)</title>)?(?P<P>)"
     r"|frontmatter>(?P<F>)"
     r"|volume(?P<vattrs> [^>\n]*)>(?P<V>)"
     r"|meta>(?P<M>)"

@@ -7,7 +7,6 @@ from typing import Any
 
 from bot.anthology.ids import collection_file
 from bot.anthology.index import DataIndex
-from bot.anthology.people import PEOPLE_YAML
 from bot.anthology.textfile import file_stamp, read_text
 from bot.engine.parse import parse_issue
 from bot.engine.plan import Plan, plan_request
@@ -48,17 +47,24 @@ def apply_plan(index: DataIndex, plan: Plan) -> list[str]:
     """
     if plan.status != "ready":
         raise ValueError(f"cannot apply a plan that is {plan.status}")
+    planned_people = plan.people_file.path if plan.people_file is not None else None
+    if plan.people_changes and planned_people != index.people_file.path:
+        # The repository moved to the other people file since the plan was made.
+        raise StaleDataError(f"{index.people_file.path} is not the file the plan changes")
     for path, change in plan.files.items():
         # A collection file can be 4 MB: its stamp says whether it changed, without
         # reading and decoding it again.
-        if change.stamp is not None:
-            changed = file_stamp(index.root / path) != change.stamp
-        else:
-            changed = read_text(index.root / path) != change.old
+        try:
+            if change.stamp is not None:
+                changed = file_stamp(index.root / path) != change.stamp
+            else:
+                changed = read_text(index.root / path) != change.old
+        except FileNotFoundError:
+            raise StaleDataError(f"{path} is gone since the plan was made") from None
         if changed:
             raise StaleDataError(f"{path} changed since the plan was made")
     written = write_files_atomically(index.root, {p: c.new for p, c in plan.files.items()})
-    people = plan.files.get(PEOPLE_YAML)
+    people = plan.files.get(index.people_file.path)
     index.note_written(
         plan.people_changes,
         people.new if people is not None else None,

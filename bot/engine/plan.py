@@ -1,4 +1,4 @@
-"""Planning a request: which occurrences move, how people.yaml and the XML change,
+"""Planning a request: which occurrences move, how the people file and the XML change,
 and the proof that nothing else moves.
 
 The one rule (DOMAIN.md): the papers the request names move to the requested person,
@@ -19,7 +19,7 @@ from typing import Any
 from bot.anthology.ids import collection_file, item_url, page_url
 from bot.anthology.index import DataIndex
 from bot.anthology.names import Name, name_score
-from bot.anthology.people import PEOPLE_YAML, PersonEntry, dump_entries, is_plain_key
+from bot.anthology.people import PeopleFile, PersonEntry
 from bot.anthology.resolve import (
     explicit_id_problem,
     is_unverified_page,
@@ -35,6 +35,8 @@ from bot.engine.request import FixRequest, Notice
 from bot.engine.textedit import TextEdit, apply_edits, refine_edits, unified_diff
 
 PERSON_ID = re.compile(r"[a-z][-a-z0-9]+")
+# Real IDs are under 40 characters; a longer one is a pasted mistake, not a name.
+MAX_PERSON_ID = 128
 _MAX_MEND_ROUNDS = 6
 
 
@@ -87,6 +89,8 @@ class Plan:
     notes: list[Notice] = field(default_factory=list)
     other_changed: int = 0
     titles: dict[str, str] = field(default_factory=dict)
+    # The data's people file: its path and format, for the entries shown.
+    people_file: PeopleFile | None = None
 
     def collections_changed(self) -> list[str]:
         """The IDs of the collections whose XML the plan changes."""
@@ -115,7 +119,7 @@ class Plan:
             }
         entry = ""
         if self.target is not None and self.people_changes.get(self.target.id) is not None:
-            entry = dump_entries([self.target])
+            entry = self._entry_text(self.target)
         return {
             "status": self.status,
             "kinds": list(self.kinds),
@@ -134,8 +138,9 @@ class Plan:
                 for m in self.moves
             ],
             "entry": entry,
+            "people_file": self.people_file.path if self.people_file is not None else "",
             "people": {
-                pid: (None if e is None else dump_entries([e]))
+                pid: (None if e is None else self._entry_text(e))
                 for pid, e in sorted(self.people_changes.items())
             },
             "pinned": [o.key for o in self.pinned],
@@ -150,6 +155,10 @@ class Plan:
             },
             "request": self.request.to_dict(),
         }
+
+    def _entry_text(self, entry: PersonEntry) -> str:
+        assert self.people_file is not None, "a plan with people changes has a people file"
+        return self.people_file.entry_text(entry)
 
 
 class PeopleOverlay:
@@ -185,7 +194,7 @@ def plan_request(index: DataIndex, request: FixRequest, new_id: str | None = Non
         A plan: `status` ready (with file changes) or needs-info/rejected (with
         problems). Never raises for anything the request says.
     """
-    plan = Plan(request=request, warnings=list(request.warnings))
+    plan = Plan(request=request, warnings=list(request.warnings), people_file=index.people_file)
     found = look_up(index, request)
     plan.problems += found.problems
     plan.warnings += found.warnings
@@ -226,7 +235,7 @@ def _plan_change(
         return
     plan.target = target
     plan.target_is_new = d.new_person
-    # Sources that are verified people merged away leave people.yaml.
+    # Sources that are verified people merged away leave the people file.
     for src in d.sources:
         if d.scope == "all" and not is_unverified_page(src) and src != target.id:
             changes[src] = None
@@ -357,7 +366,7 @@ def _target_entry(
     new_id: str | None,
     plan: Plan,
 ) -> PersonEntry | None:
-    """The target's people.yaml entry as it will be (names added later)."""
+    """The target's people entry as it will be (names added later)."""
     preferred = None
     if request.preferred_name is not None:
         preferred = Name(request.preferred_name.first or None, request.preferred_name.last)
@@ -371,9 +380,9 @@ def _target_entry(
             return None
         names = _ordered_names(moving, preferred if d.canonical_from_request else None)
         pid = new_id or d.requested_id or _new_person_id(index, names[0], request.orcid or "")
-        if pid is None or not _usable_id(pid) or pid in index.people:
+        if pid is None or not _usable_id(index, pid) or pid in index.people:
             bad = pid or f"{names[0].slug}-{(request.orcid or '')[-4:].lower()}"
-            code = "id-invalid" if pid and not _usable_id(pid) else "id-taken"
+            code = "id-invalid" if pid and not _usable_id(index, pid) else "id-taken"
             plan.problems.append(
                 problem(
                     code if pid else "id-unavailable",
@@ -436,17 +445,22 @@ def _new_person_id(index: DataIndex, canonical: Name, orcid: str) -> str | None:
     """The slug when free (and usable), else the slug and the ORCID iD's last four
     characters; None when neither can be used."""
     slug = canonical.slug
-    if slug not in index.people and _usable_id(slug):
+    if slug not in index.people and _usable_id(index, slug):
         return slug
     with_orcid = f"{slug}-{orcid[-4:].lower()}"
-    return with_orcid if with_orcid not in index.people and _usable_id(with_orcid) else None
+    usable = with_orcid not in index.people and _usable_id(index, with_orcid)
+    return with_orcid if usable else None
 
 
-def _usable_id(pid: str) -> bool:
-    """True for a person ID people.yaml can hold as the Anthology writes it: the ID
-    pattern, and a plain key (`null`, `yes` or a key of 129 characters would be
-    written quoted or as `? key`, which no reader of the file expects)."""
-    return bool(PERSON_ID.fullmatch(pid)) and is_plain_key(pid)
+def _usable_id(index: DataIndex, pid: str) -> bool:
+    """True for a person ID of the Anthology's pattern, of a sane length, that the
+    people file can hold as the Anthology writes it (one format quotes `null` or
+    `yes`, which no reader of the file expects: `PeopleFile.holds_id`)."""
+    return (
+        len(pid) <= MAX_PERSON_ID
+        and bool(PERSON_ID.fullmatch(pid))
+        and index.people_file.holds_id(pid)
+    )
 
 
 def _absorb(target: PersonEntry, merged: PersonEntry) -> PersonEntry:
@@ -575,7 +589,7 @@ def _check_valid(
     for occ in touched:
         pid = new_ids.get(occ, occ.pid)
         if pid is not None:
-            why = explicit_id_problem(occ.name, pid, occ.orcid, overlay)
+            why = explicit_id_problem(occ.name, pid, occ.orcid, overlay, index.people_file.path)
             if why is not None:
                 plan.problems.append(problem("invalid-data", f"On {occ.item}: {why}."))
         if occ in new_ids:
@@ -653,9 +667,7 @@ def _file_changes(
     if people_changes:
         pf = index.people_file
         edits = refine_edits(pf.text, [TextEdit(s, e, t) for s, e, t in pf.edits(people_changes)])
-        files[PEOPLE_YAML] = FileChange(
-            PEOPLE_YAML, pf.text, apply_edits(pf.text, edits), tuple(edits)
-        )
+        files[pf.path] = FileChange(pf.path, pf.text, apply_edits(pf.text, edits), tuple(edits))
     return files
 
 

@@ -56,7 +56,7 @@ def split_lines(text: str) -> list[str]:
 
 def refine_edits(old: str, edits: Sequence[TextEdit]) -> list[TextEdit]:
     """Split edits of whole blocks of lines into edits of just the lines that differ
-    (a changed people.yaml entry then shows only its changed lines in the diff).
+    (a changed entry of the people file then shows only its changed lines in the diff).
     The text the edits make stays the same."""
     out: list[TextEdit] = []
     for edit in edits:

@@ -17,7 +17,7 @@ from typing import Any
 from bot.github.client import GitHubAuth
 from bot.service import Bot, build_app
 from bot.settings import Settings
-from bot.standins.datarepo import make_data_repo
+from bot.standins.datarepo import SAMPLE_DATA, make_data_repo
 from bot.standins.github import FakeGitHub
 from bot.standins.orcid import FakeOrcid, FakeRecord
 
@@ -56,6 +56,8 @@ class LocalDeployment:
         roles: GitHub collaborator roles by login (everyone else is `read`).
         orcid_records: what the ORCID stand-in knows.
         extra_files: files added to the data repository (e.g. `.github/authorbot.yml`).
+        data_source: the folder whose `data/` the data repository holds (default: the
+            people.yaml sample; `bot.demo.SAMPLE_ERAS` has both eras).
         worker: run a worker thread (False: tests run workers themselves).
         lease_seconds, backoff_base: worker tuning (short in tests).
     """
@@ -67,13 +69,16 @@ class LocalDeployment:
         roles: dict[str, str] | None = None,
         orcid_records: dict[str, FakeRecord] | None = None,
         extra_files: dict[str, str] | None = None,
+        data_source: Path | None = None,
         worker: bool = True,
         lease_seconds: float = 5.0,
         backoff_base: float = 0.05,
         client_timeout: float = 5.0,
     ) -> None:
         self.workdir = Path(workdir)
-        self.bare = make_data_repo(self.workdir, extra_files=extra_files)
+        self.bare = make_data_repo(
+            self.workdir, data_source or SAMPLE_DATA, extra_files=extra_files
+        )
         self.orcid = FakeOrcid(records=dict(orcid_records or {}))
         self.github = FakeGitHub(
             REPOSITORY,

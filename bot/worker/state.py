@@ -72,7 +72,7 @@ def plan_fingerprint(plan: dict[str, Any]) -> str:
     """What an approval approves: the moves and the target person, not the diff text.
 
     The diff's context lines change when the default branch moves, which does not
-    change what was approved; a different paper, target or people.yaml entry does.
+    change what was approved; a different paper, target or people entry does.
     """
     target = plan.get("target") or {}
     core = {

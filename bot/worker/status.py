@@ -127,7 +127,12 @@ def _entry_block(plan: dict[str, Any]) -> str:
         return ""
     target = plan.get("target") or {}
     what = "New entry" if target.get("new") else "Changed entry"
-    return f"{what} in `data/yaml/people.yaml`:\n\n```yaml\n{entry}\n```"
+    # The engine names the data's people file; the code block takes its syntax
+    # from the file's extension (json, yaml), as GitHub highlights the file itself.
+    path = plan.get("people_file") or ""
+    where = f"`{path}`" if path else "the people file"
+    syntax = path.rsplit(".", 1)[-1] if "." in path else ""
+    return f"{what} in {where}:\n\n```{syntax}\n{entry}\n```"
 
 
 def summary_line(plan: dict[str, Any]) -> str:

@@ -52,7 +52,7 @@ class Workspace:
 
     @property
     def root(self) -> Path:
-        """The folder holding `data/xml` and `data/yaml`."""
+        """The folder holding `data/xml` and the people file."""
         return (self.clone.path / self.data_root).resolve()
 
     def checkout(self, default_branch: str) -> str:

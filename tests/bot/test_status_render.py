@@ -44,6 +44,7 @@ READY = {
         },
     ],
     "entry": "jin-liu-4161:\n  degree: Karlsruhe Institute of Technology\n",
+    "people_file": "data/yaml/people.yaml",
     "problems": [],
     "warnings": [],
     "notes": [{"code": "paper-by-title", "message": "Found by title."}],
@@ -79,6 +80,22 @@ def test_ready_status_says_what_will_change():
     assert "- Found by title. <sub>`paper-by-title`</sub>" in text
     assert "a maintainer approves with `@authorbot approve`" in text
     assert read_state(text) == IssueState()
+
+
+def test_the_entry_is_shown_in_the_real_people_file_and_its_syntax():
+    entry = '  "jin-liu-4161": {\n    "names": [\n      {"first": "Jin", "last": "Liu"}\n    ]\n  }'
+    plan = {
+        **READY,
+        "entry": entry,
+        "people_file": "data/json/people.json",
+        "files": ["data/json/people.json", "data/xml/2024.emnlp.xml"],
+    }
+    for text in (render_status(view(plan)), render_pr_body(plan, 42, "mia")):
+        assert f"New entry in `data/json/people.json`:\n\n```json\n{entry}\n```" in text
+        assert "yaml" not in text
+    # A plan from before the engine named the file still shows its entry.
+    older = {k: v for k, v in READY.items() if k != "people_file"}
+    assert "New entry in the people file:\n\n```\njin-liu-4161:" in render_status(view(older))
 
 
 def test_needs_info_says_exactly_what_to_fix():

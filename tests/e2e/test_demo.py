@@ -1,6 +1,7 @@
 """`authorbot demo` runs the whole loop and shows the comment, the pull request, the
 diff, and ends with sentences; it names no folder it deletes, and `--keep DIR` leaves
-its data repository, inbox and clone there."""
+its data repository, inbox and clone there. It runs on today's files
+(data/json/people.json) unless `--era yaml` asks for the files of the era before."""
 
 from __future__ import annotations
 
@@ -10,6 +11,12 @@ import sys
 import tempfile
 
 from bot.demo import run_engine_demo, run_loop_demo
+
+JSON_ENTRY = (
+    '+  "valentin-barriere": {\n+    "names": [\n'
+    '+      {"first": "Valentin", "last": "Barriere"}\n+    ],\n'
+    '+    "degree": "Télécom Paris",\n'
+)
 
 
 def authorbot(*args: str) -> subprocess.CompletedProcess:
@@ -25,7 +32,8 @@ def test_demo_opens_one_pull_request_and_prints_it():
     assert "<!-- authorbot:status -->\n### ✅ Ready" in text
     assert "Pull request #2: Author page valentin-barriere: verify (#1)" in text
     assert '+      <author id="valentin-barriere"><first>Valentin</first>' in text
-    assert "+valentin-barriere:\n+  degree: Télécom Paris\n" in text
+    assert "New entry in `data/json/people.json`:\n\n```json\n" in text
+    assert JSON_ENTRY in text and "+++ b/data/json/people.json" in text
     summary = text.split("Summary\n" + "=" * 78 + "\n")[1]
     assert summary == (
         "The bot answered issue #1 with its status comment and, once @maintainer approved, "
@@ -72,3 +80,19 @@ def test_demo_keep_refuses_a_folder_that_is_not_empty(tmp_path):
     assert r.returncode == 2 and r.stdout == ""
     assert r.stderr == f"authorbot: --keep {tmp_path} is not empty; give a new or empty folder.\n"
     assert [p.name for p in tmp_path.iterdir()] == ["something"]
+
+
+def test_demo_on_the_people_yaml_era(tmp_path):
+    out = io.StringIO()
+    assert run_loop_demo(out, tmp_path / "kept", era="yaml") == 0
+    text = out.getvalue()
+    assert "New entry in `data/yaml/people.yaml`:\n\n```yaml\n" in text
+    assert "+valentin-barriere:\n+  degree: Télécom Paris\n" in text
+    assert "data/json/people.json" not in text
+
+
+def test_the_engine_demo_names_the_eras_people_file(tmp_path):
+    for era, people in (("json", "data/json/people.json"), ("yaml", "data/yaml/people.yaml")):
+        out = io.StringIO()
+        assert run_engine_demo(out, tmp_path / era, era) == 0
+        assert f"verified people in {people}," in out.getvalue()
