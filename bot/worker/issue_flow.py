@@ -199,7 +199,9 @@ def process_issue(
                 planned, branch, render_commit_message(planned.json, number)
             )
             log.info("branch %s at %s (pushed: %s)", branch, result.head[:12], result.pushed)
-            pull = ensure_pull(ctx, number, planned.json, state.approved_by, default_branch)
+            pull = ensure_pull(
+                ctx, number, planned.json, state.approved_by, default_branch, known=state.pr
+            )
             state = state.but(pr=pull["number"])
             if approval is not None:  # added with the status labels, below
                 also_labels = (ctx.config.approval_label,)

@@ -13,17 +13,25 @@ log = logging.getLogger(__name__)
 
 
 def ensure_pull(
-    ctx: JobContext, number: int, plan: dict[str, Any], approved_by: str | None, base: str
+    ctx: JobContext,
+    number: int,
+    plan: dict[str, Any],
+    approved_by: str | None,
+    base: str,
+    known: int | None = None,
 ) -> dict[str, Any]:
     """Open the pull request for issue `number`, or update the one that is open.
 
-    It looks before it creates; when GitHub says one already exists (a create that
-    timed out earlier, or a race), it looks again and updates that one.
+    When the issue's state knows of a pull request (`known`), it looks before it
+    creates. Otherwise it creates at once (one request fewer on a first approval):
+    GitHub refuses a second open pull request from the same branch with a 422
+    "already exists" (a create that timed out earlier, a job killed before it noted
+    the number, a race), and then it looks and updates that one.
     """
     branch = ctx.config.branch_for(number)
     title = render_pr_title(plan, number)
     body = render_pr_body(plan, number, approved_by)
-    pull = ctx.repo.find_open_pull(branch)
+    pull = ctx.repo.find_open_pull(branch) if known is not None else None
     if pull is None:
         try:
             pull = ctx.repo.create_pull(title=title, body=body, head=branch, base=base)
