@@ -60,6 +60,8 @@ class ProcessDeployment:
         max_attempts: claims of one delivery before the worker gives up on it.
         inbox_url: a `postgresql://` inbox (None: the SQLite file in the state folder).
         worker_concurrency: `AUTHORBOT_CONCURRENCY` of each worker process.
+        code: the folder whose `bot` and `webhooks` the server and workers run (another
+            commit's files, for a baseline: `benchmarks/baseline.py`).
     """
 
     def __init__(
@@ -76,8 +78,10 @@ class ProcessDeployment:
         max_attempts: int = 8,
         inbox_url: str | None = None,
         worker_concurrency: int = 1,
+        code: Path = ROOT,
     ) -> None:
         self.workdir = Path(workdir)
+        self.code = Path(code)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.state_dir = self.workdir / "state"
         self.logs_dir = self.workdir / "logs"
@@ -132,7 +136,7 @@ class ProcessDeployment:
             extra["AUTHORBOT_CONCURRENCY"] = str(self.worker_concurrency)
         return {
             **os.environ,
-            "PYTHONPATH": str(ROOT),
+            "PYTHONPATH": str(self.code),
             "AUTHORBOT_WEBHOOK_SECRET": SECRET.decode(),
             "GITHUB_API_URL": self.api_url,
             "GITHUB_TOKEN": BOT_TOKEN,
@@ -188,7 +192,7 @@ class ProcessDeployment:
                 "warning",
                 "webhooks.wsgi:app",
             ],
-            cwd=ROOT,
+            cwd=self.code,
             env=self.env(),
             stdout=subprocess.DEVNULL,
             stderr=self._log("server.log"),
@@ -207,7 +211,7 @@ class ProcessDeployment:
         """Start worker process number `slot` (`python -m bot.service worker`)."""
         self.workers[slot] = subprocess.Popen(
             [sys.executable, "-m", "bot.service", "worker"],
-            cwd=ROOT,
+            cwd=self.code,
             env=self.env(slot),
             stdout=subprocess.DEVNULL,
             stderr=self._log(f"worker-{slot}.log"),

@@ -4,7 +4,7 @@ twice.
 
     .venv/bin/python benchmarks/load_bench.py [--deliveries 2000] [--concurrency 32]
         [--issues N] [--workers 1] [--runners 1] [--seed 1]
-        [--inbox sqlite|postgresql] [--gunicorn-threads 8]
+        [--inbox sqlite|postgresql] [--gunicorn-threads 8] [--baseline REF | --no-baseline]
 
 Setup (not timed): a bare data repository of the sample data; the GitHub and ORCID
 stand-ins in this process; N verification requests (both forms, distinct unverified
@@ -20,12 +20,17 @@ threads (docs/BOT.md, Deploy), commits the deliveries that arrive together at on
 `--inbox postgresql` starts a PostgreSQL server of its own (fsync on) and gives each
 worker process its own clone.
 
+Today's code (`main` before issue 13, `benchmarks/baseline.py`) takes the same load
+first, in the same run, deployed as it was then (gunicorn -w 2 with sync workers, one
+worker process, the SQLite inbox): its server and worker import that commit's files.
+
 Figures: ack latency (median, p99, max) as the client saw it, deliveries per second,
-seconds until the inbox was drained, jobs worked. Checks (exit 1 if any fails):
-every acknowledged delivery stored once and worked to the end once, one status
-comment per issue, no duplicate pull request or reply, each issue's final state,
-and every bot branch equal to the engine's edit on its base. Bounded: the client
-sends exactly the deliveries listed, and every wait has a timeout.
+seconds until the inbox was drained, jobs worked, the load average; both versions side
+by side with issue 13's goal (ack p99 <= 20 ms), then this checkout's full table.
+Checks (exit 1 if any fails): every acknowledged delivery stored once and worked to
+the end once, one status comment per issue, no duplicate pull request or reply, each
+issue's final state, and every bot branch equal to the engine's edit on its base.
+Bounded: the client sends exactly the deliveries listed, and every wait has a timeout.
 """
 
 from __future__ import annotations
@@ -70,8 +75,10 @@ def run_load(
     runners: int = 1,
     gunicorn_threads: int = 32,
     gunicorn_workers: int = 1,
+    code: Path = ROOT,
 ) -> dict[str, Any]:
-    """Run the load once under `workdir`; returns the figures and the violations."""
+    """Run the load once under `workdir` (the server and workers running the code in
+    `code`); returns the figures and the violations."""
     rng = random.Random(seed)
     n_issues = issues or max(6, min(200, deliveries // 13))
     requests_ = traffic.verify_requests(n_issues, rng)
@@ -85,6 +92,7 @@ def run_load(
         worker_concurrency=runners,
         gunicorn_threads=gunicorn_threads,
         gunicorn_workers=gunicorn_workers,
+        code=code,
     )
     load_before = os.getloadavg()
     try:
@@ -174,9 +182,9 @@ def _figures_and_checks(
             problems.append(f"{delivery_id}: answered {answers}")
     accepted = set(by_id)
     # The bot's own actions came back as webhooks; every one must have been accepted.
-    own = [d for d in dep.github.sent]
-    problems += [f"{d.id}: the stand-in's delivery got {d.status}" for d in own if not d.status]
-    accepted |= {d.id for d in own if d.status in (200, 202)}
+    echoes = list(dep.github.sent)
+    problems += [f"{d.id}: the stand-in's delivery got {d.status}" for d in echoes if not d.status]
+    accepted |= {d.id for d in echoes if d.status in (200, 202)}
 
     rows = dep.inbox_rows()
     once, inbox = audit.exactly_once(rows, dep.worker_log_lines(), accepted)
@@ -214,7 +222,7 @@ def _figures_and_checks(
         "deliveries per second": len(rows_sent) / results["wall_seconds"],
         "drained after s": drained_at - started,
         "drained after the last send s": drained_at - sent_at,
-        "stand-in webhooks (the bot's own actions)": len(own),
+        "stand-in webhooks (the bot's own actions)": len(echoes),
         "inbox": inbox,
         "jobs per second": inbox["done"] / (drained_at - started),
         "pull requests": len(dep.github.pulls()),
@@ -226,6 +234,27 @@ def _figures_and_checks(
         "load average before/after": (load_before[0], load_after[0]),
         "violations": problems,
     }
+
+
+# Figures printed for both versions, with issue 13's goals.
+COMPARED = (
+    ("ack median ms", ""),
+    ("ack p99 ms", "<= 20 ms"),
+    ("ack max ms", ""),
+    ("deliveries per second", ""),
+    ("drained after s", ""),
+    ("jobs per second", ""),
+    ("job duration ms: median / p95", ""),
+    ("load average before/after", ""),
+)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, tuple):
+        return " / ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in value)
+    return str(value)
 
 
 def main() -> int:
@@ -242,10 +271,33 @@ def main() -> int:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
+    parser.add_argument("--baseline", default=None, help="today's code: a commit")
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="measure this checkout only (half the time)"
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="authorbot-load-"))
+    runs: list[tuple[str, dict[str, Any]]] = []
+    if not args.no_baseline:
+        from benchmarks.baseline import BASELINE, baseline_tree
+
+        tree = baseline_tree(args.baseline or BASELINE)
+        if tree is not None:
+            # Today's code as it was deployed (docs/BOT.md then): gunicorn -w 2, sync
+            # workers, one worker process on the SQLite inbox.
+            before = run_load(
+                workdir / "baseline",
+                deliveries=args.deliveries,
+                concurrency=args.concurrency,
+                issues=args.issues,
+                seed=args.seed,
+                gunicorn_threads=1,
+                gunicorn_workers=2,
+                code=tree[0],
+            )
+            runs.append((f"main {tree[1]} (gunicorn -w 2 sync, 1 worker, SQLite)", before))
     figures = run_load(
-        workdir,
+        workdir / "now",
         deliveries=args.deliveries,
         concurrency=args.concurrency,
         issues=args.issues,
@@ -256,7 +308,22 @@ def main() -> int:
         gunicorn_threads=args.gunicorn_threads,
         gunicorn_workers=args.gunicorn_workers,
     )
-    audit.print_table(figures, "python " + " ".join(sys.argv))
+    setup = figures["setup: inbox, gunicorn processes x threads, worker processes x runners"]
+    runs.append((f"this checkout ({_value(setup)})", figures))
+    print("| figure | goal (issue 13) | " + " | ".join(name for name, _ in runs) + " |")
+    print("| --- | --- | " + " | ".join("---" for _ in runs) + " |")
+    for key, goal in (*COMPARED, ("violations", "0")):
+        cells = [
+            str(len(f["violations"])) if key == "violations" else _value(f[key]) for _, f in runs
+        ]
+        print(f"| {key} | {goal} | " + " | ".join(cells) + " |")
+    print()
+    for name, f in runs[:-1]:
+        if f["violations"]:
+            print(f"violations of {name}:")
+            for problem in f["violations"][:20]:
+                print(f"- {problem}")
+    audit.print_table(figures, "python " + " ".join(sys.argv) + " (this checkout)")
     if args.keep:
         print(f"\nwork folder: {workdir}")
     else:
