@@ -18,5 +18,8 @@ bench:
 	$(PY) benchmarks/webhook_ack.py --n 2000
 	$(PY) benchmarks/load_bench.py
 	$(PY) benchmarks/fault_bench.py
+	$(PY) benchmarks/fault_bench.py --inbox postgresql --workers 4
+	$(PY) benchmarks/github_calls.py
+	$(PY) benchmarks/job_bench.py
 	$(PY) benchmarks/fuzz_bench.py
 	$(PY) benchmarks/eval_requests.py

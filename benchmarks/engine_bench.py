@@ -2,6 +2,7 @@
 side with each era's own library doing the same change (load, change, save).
 
     .venv/bin/python benchmarks/engine_bench.py [--requests N] [--rounds R] [--skip-library]
+        [--baseline REF | --no-baseline]
 
 The same archive comes in two eras: `data/yaml/people.yaml` (before 2026, read by
 acl-anthology 1.2.0) and `data/json/people.json` (today, read by 1.3.4). It unpacks
@@ -10,17 +11,28 @@ acl-anthology 1.2.0) and `data/json/people.json` (today, read by 1.3.4). It unpa
 peak RSS is its own, for each era:
 
 1. authorbot cold: start Python, load the index, plan and apply one request;
+   and `authorbot plan DATA_DIR ISSUE_JSON --json` as a command, three times in a new
+   cache folder: the first run reads everything and writes the index snapshot
+   (bot/anthology/snapshot.py), the next two take the collections from it;
 2. authorbot warm: load once, then plan + apply N different requests, timing each;
 3. the era's library: `load_all()`, set the same author's id, `collection.save()`
    and `people.save()` (1.2.0 in this venv; 1.3.4 from `.venv-oracle13`, or the
    Python named by $AUTHORBOT_ORACLE13, as the tests run it).
 
-Steps 1 and 2 run `--rounds` times, the eras taking turns (and the first turn
-alternating), so that both see the same load on a shared machine; each figure is
-the best round's, the peak RSS the highest. The one change in (1) and (3):
+Steps 1 and 2 run for this checkout and for today's code beside it (`main` before
+issue 13, `benchmarks/baseline.py`; `--baseline REF` names another commit), `--rounds`
+times, the eras and the two versions taking turns (and the first turn alternating), so
+that all see the same load on a shared machine; each figure is the best round's, the
+peak RSS the highest. Every time is printed with the CPU seconds it took and the
+machine's load average when it was taken (the machine is shared: a wall time far above
+its CPU time was spent waiting for a core or for the disk). The cold command runs:
+today's `authorbot plan` (it has no snapshot), ours without the snapshot
+(`AUTHORBOT_SNAPSHOT=off`), the first run that writes it, and the runs that read it;
+each but the first is the best of two or three. The one change in (1) and (3):
 2003.mtsummit-papers.23, author "Wei Wang", from `wei-wang/unverified` to
-`wei-wang`. Prints one table with both eras and says whether the people.json era is
-at least as fast as the people.yaml era in every figure. Exits 0 without figures
+`wei-wang`. Prints one table with both eras, the goals of issue 13 beside the figures
+they concern, and says whether the people.json era is at least as fast as the
+people.yaml era in every figure of this checkout. Exits 0 without figures
 when the fixtures are absent (it says so).
 """
 
@@ -36,9 +48,14 @@ import sys
 import tarfile
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from benchmarks.baseline import BASELINE, baseline_tree  # noqa: E402
+
 SHARED_DATA = REPO.parent / "shared" / "data"
 DEFAULT_TARS = {
     "yaml": SHARED_DATA / "anthology-people-era.tar.xz",
@@ -73,7 +90,8 @@ plan = plan_issue(index, json.loads(sys.argv[2]))
 assert plan.status == "ready", plan.problems
 apply_plan(index, plan)
 t2 = time.perf_counter()
-print(json.dumps({"load": t1 - t0, "request": t2 - t1, "moves": len(plan.moves)}))
+print(json.dumps({"load": t1 - t0, "load_cpu": time.process_time(), "request": t2 - t1,
+                  "moves": len(plan.moves), "code": __import__("bot").__file__}))
 """
 
 WARM = r"""
@@ -82,8 +100,9 @@ from bot.anthology.index import DataIndex
 from bot.engine.api import apply_plan, plan_issue
 index = DataIndex.load(sys.argv[1])
 issues = json.loads(sys.argv[2])
-plans, applies, totals, moved = [], [], [], 0
+plans, applies, totals, cpus, moved = [], [], [], [], 0
 for issue in issues:
+    c0 = time.process_time()
     t0 = time.perf_counter()
     plan = plan_issue(index, issue)
     t1 = time.perf_counter()
@@ -91,8 +110,10 @@ for issue in issues:
         raise SystemExit(f"not ready: {issue['title']}: {plan.problems}")
     apply_plan(index, plan)
     t2 = time.perf_counter()
+    cpus.append(time.process_time() - c0)
     plans.append(t1 - t0); applies.append(t2 - t1); totals.append(t2 - t0); moved += len(plan.moves)
-print(json.dumps({"plan": plans, "apply": applies, "total": totals, "moves": moved}))
+print(json.dumps({"plan": plans, "apply": applies, "total": totals, "cpu": cpus, "moves": moved,
+                  "code": __import__("bot").__file__}))
 """
 
 LIBRARY = r"""
@@ -126,24 +147,42 @@ def library_python(era: str) -> str | None:
     return str(venv) if venv.exists() else None
 
 
-def run_measured(python: str, code: str, *args: str) -> tuple[dict, float, int]:
-    """Run Python code in a fresh process; (its JSON output, wall seconds, peak RSS KiB)."""
+@dataclass
+class Run:
+    """One process: its wall and CPU seconds, peak RSS (KiB), the load average when it
+    ended, and its standard output."""
+
+    wall: float
+    cpu: float
+    rss: int
+    load: float
+    out: str
+
+
+def run_process(argv: list[str], cwd: Path = REPO, env: dict[str, str] | None = None) -> Run:
+    """Run a command in a fresh process and measure it (its rusage is its own: os.wait4);
+    exits with its error output when it fails."""
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [python, "-c", code, *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=REPO,
-        text=True,
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, env=env, text=True
     )
+    # Both outputs stay small (a plan's JSON, the figures): the pipes cannot fill up
+    # before the process ends, so waiting first and reading after is safe.
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     out = proc.stdout.read() if proc.stdout else ""
     err = proc.stderr.read() if proc.stderr else ""
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
-        raise SystemExit(f"benchmark step failed:\n{err[-2000:]}")
-    return json.loads(out.strip().splitlines()[-1]), wall, usage.ru_maxrss
+        raise SystemExit(f"benchmark step failed ({' '.join(argv[1:5])}):\n{err[-2000:]}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, os.getloadavg()[0], out)
+
+
+def run_python(code: str, *args: str, cwd: Path = REPO, env: dict[str, str] | None = None) -> Run:
+    """Run Python code (or, with code "", `-m module ...`) in this venv in a fresh
+    process, with `cwd` first on its path: it imports that folder's `bot`."""
+    argv = [sys.executable, *(["-c", code] if code else []), *args]
+    return run_process(argv, cwd, {**os.environ, **(env or {}), "PYTHONPATH": str(cwd)})
 
 
 def unpack(era: str, tar: Path) -> Path:
@@ -205,41 +244,66 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def measure_engine(roots: dict[str, Path], issues: list[dict], rounds: int) -> dict[str, dict]:
-    """Cold and warm runs of authorbot, the eras taking turns; per era, each figure's
-    best round (peak RSS: the highest)."""
-    runs: dict[str, list[dict]] = {era: [] for era in roots}
+def _checked_code(run: Run, code: Path) -> dict:
+    """The run's JSON, after making sure it ran the code it was meant to run."""
+    out = json.loads(run.out.strip().splitlines()[-1])
+    if not Path(out["code"]).resolve().is_relative_to(code.resolve()):
+        raise SystemExit(f"ran {out['code']}, not the code in {code}")
+    return out
+
+
+# A figure of one round: (value, CPU seconds or None, load average).
+Figure = tuple[float, float | None, float]
+
+
+def measure_engine(
+    roots: dict[str, Path], issues: list[dict], rounds: int, codes: dict[str, Path]
+) -> dict[tuple[str, str], dict[str, Figure]]:
+    """Cold and warm runs of each version of authorbot (`codes`: label -> folder) on each
+    era, all taking turns; per (version, era), each figure's best round (peak RSS: the
+    highest), with that round's CPU time and load."""
+    runs: dict[tuple[str, str], list[dict[str, Figure]]] = {
+        (label, era): [] for label in codes for era in roots
+    }
     for n in range(rounds):
-        order = list(roots) if n % 2 == 0 else list(reversed(roots))
-        for era in order:
-            cold, cold_wall, cold_rss = run_measured(
-                sys.executable, COLD, str(fresh_copy(roots[era], "cold")), json.dumps(ISSUE)
+        turns = [(label, era) for era in roots for label in codes]
+        for label, era in turns if n % 2 == 0 else reversed(turns):
+            code = codes[label]
+            cold_run = run_python(
+                COLD, str(fresh_copy(roots[era], "cold")), json.dumps(ISSUE), cwd=code
             )
-            warm, _, warm_rss = run_measured(
-                sys.executable, WARM, str(fresh_copy(roots[era], "warm")), json.dumps(issues)
+            cold = _checked_code(cold_run, code)
+            warm_run = run_python(
+                WARM, str(fresh_copy(roots[era], "warm")), json.dumps(issues), cwd=code
             )
-            runs[era].append(
+            warm = _checked_code(warm_run, code)
+            total, cpu = warm["total"], warm["cpu"]
+            slowest = max(range(len(total)), key=total.__getitem__)
+            runs[(label, era)].append(
                 {
-                    "cold_load": cold["load"],
-                    "cold_wall": cold_wall,
-                    "cold_rss": cold_rss / 1024,
-                    "warm_median": statistics.median(warm["total"]),
-                    "warm_p95": percentile(warm["total"], 0.95),
-                    "warm_max": max(warm["total"]),
-                    "plan_median": statistics.median(warm["plan"]),
-                    "apply_median": statistics.median(warm["apply"]),
-                    "warm_rss": warm_rss / 1024,
-                    "n": len(warm["total"]),
+                    "cold_load": (cold["load"], cold["load_cpu"], cold_run.load),
+                    "cold_wall": (cold_run.wall, cold_run.cpu, cold_run.load),
+                    "cold_rss": (cold_run.rss / 1024, None, cold_run.load),
+                    "warm_median": (
+                        statistics.median(total),
+                        statistics.median(cpu),
+                        warm_run.load,
+                    ),
+                    "warm_p95": (percentile(total, 0.95), percentile(cpu, 0.95), warm_run.load),
+                    "warm_max": (total[slowest], cpu[slowest], warm_run.load),
+                    "plan_median": (statistics.median(warm["plan"]), None, warm_run.load),
+                    "apply_median": (statistics.median(warm["apply"]), None, warm_run.load),
+                    "warm_rss": (warm_run.rss / 1024, None, warm_run.load),
+                    "n": (len(total), None, 0.0),
                 }
             )
-            print(f"  round {n + 1}, {era} era: done", file=sys.stderr)
-    best: dict[str, dict] = {}
-    for era, rs in runs.items():
-        best[era] = {
-            k: (max if k.endswith("rss") else min)(r[k] for r in rs) for k in rs[0] if k != "n"
+            print(f"  round {n + 1}, {label}, {era} era: done", file=sys.stderr)
+    best: dict[tuple[str, str], dict[str, Figure]] = {}
+    for key, rs in runs.items():
+        best[key] = {
+            k: (max if k.endswith("rss") else min)((r[k] for r in rs), key=lambda f: f[0])
+            for k in rs[0]
         }
-        best[era]["n"] = rs[0]["n"]
-        best[era]["cold_load_all"] = [r["cold_load"] for r in rs]
     return best
 
 
@@ -248,8 +312,43 @@ def measure_library(era: str, root: Path) -> dict | None:
     if python is None:
         print(f"  acl-anthology {LIBRARY_VERSION[era]} not installed: skipped", file=sys.stderr)
         return None
-    lib, wall, rss = run_measured(python, LIBRARY, str(fresh_copy(root, f"library-{era}")))
-    return {**lib, "wall": wall, "rss": rss / 1024}
+    run = run_process([python, "-c", LIBRARY, str(fresh_copy(root, f"library-{era}"))])
+    lib = json.loads(run.out.strip().splitlines()[-1])
+    return {**lib, "wall": run.wall, "rss": run.rss / 1024, "run_load": run.load}
+
+
+def cli_plan_runs(codes: dict[str, Path], root: Path) -> dict[str, list[Run]]:
+    """`authorbot plan ROOT ISSUE --json` as a command, each run a new process, the
+    versions taking turns: today's code ("main"), ours without the snapshot ("off"), the
+    first run with a new cache folder ("first": it reads everything and writes the
+    snapshot) and the runs after it ("snapshot")."""
+    work = Path(tempfile.mkdtemp(prefix="authorbot-bench-cli-"))
+    issue_file = work / "issue.json"
+    issue_file.write_text(json.dumps(ISSUE), "utf-8")
+    now = codes["now"]
+    steps: list[tuple[str, Path, dict[str, str]]] = []
+    snapshot_env = {"AUTHORBOT_CACHE_DIR": str(work / "cache"), "AUTHORBOT_SNAPSHOT": "on"}
+    off_env = {"AUTHORBOT_CACHE_DIR": str(work / "unused"), "AUTHORBOT_SNAPSHOT": "off"}
+    for n in range(2):
+        if "main" in codes:
+            steps.append(("main", codes["main"], {}))
+        steps.append(("off", now, off_env))
+        steps.append(("first" if n == 0 else "snapshot", now, snapshot_env))
+        steps.append(("snapshot", now, snapshot_env))
+    runs: dict[str, list[Run]] = {}
+    try:
+        for label, code, env in steps:
+            run = run_python(
+                "", "-m", "bot.cli", "plan", str(root), str(issue_file), "--json", cwd=code, env=env
+            )
+            if json.loads(run.out)["status"] != "ready":
+                raise SystemExit(f"authorbot plan ({label}) was not ready")
+            runs.setdefault(label, []).append(run)
+        if (work / "unused").exists():
+            raise SystemExit("AUTHORBOT_SNAPSHOT=off wrote a snapshot")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return runs
 
 
 def main() -> int:
@@ -261,88 +360,153 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--skip-library", action="store_true")
+    parser.add_argument("--baseline", default=BASELINE, help="today's code: a commit")
+    parser.add_argument("--no-baseline", action="store_true", help="measure this checkout only")
     args = parser.parse_args()
     tars = {"yaml": args.tar, "json": args.json_tar}
     missing = [str(t) for t in tars.values() if not t.exists()]
     if missing:
         print(f"full Anthology fixture not found at {', '.join(missing)}: no figures")
         return 0
+    codes = {"now": REPO}
+    baseline = None if args.no_baseline else baseline_tree(args.baseline)
+    if baseline is not None:
+        codes = {"main": baseline[0], "now": REPO}
+    load_start = os.getloadavg()
     roots = {era: unpack(era, tars[era]) for era in ERAS}
     issues = warm_issues(roots["yaml"], args.requests)
-    engine = measure_engine(roots, issues, args.rounds)
+    engine = measure_engine(roots, issues, args.rounds, codes)
+    cli = {era: cli_plan_runs(codes, fresh_copy(roots[era], f"cli-{era}")) for era in ERAS}
     library = {}
     if not args.skip_library:
         library = {era: measure_library(era, roots[era]) for era in ERAS}
+    print_table(args, engine, cli, library, codes, baseline, load_start)
+    return 0
 
-    def ms(x: float) -> str:
-        return f"{x * 1000:.1f} ms"
 
-    def s(x: float) -> str:
-        return f"{x:.2f} s"
+def _cell(figure: Figure | None, unit: str) -> str:
+    """A figure with its CPU time and the load it was taken under."""
+    if figure is None:
+        return "-"
+    value, cpu, load = figure
+    if unit == "MiB":
+        return f"{value:.0f} MiB"
+    if unit == "ms":
+        text = f"{value * 1000:.1f} ms"
+        cpu_text = f"cpu {cpu * 1000:.1f}" if cpu is not None else ""
+    else:
+        text = f"{value:.2f} s"
+        cpu_text = f"cpu {cpu:.2f}" if cpu is not None else ""
+    extra = ", ".join(x for x in (cpu_text, f"load {load:.1f}") if x)
+    return f"{text} ({extra})"
 
-    def mib(x: float) -> str:
-        return f"{x:.0f} MiB"
 
+def _best(runs: list[Run]) -> Figure:
+    best = min(runs, key=lambda r: r.wall)
+    return (best.wall, best.cpu, best.load)
+
+
+def print_table(args, engine, cli, library, codes, baseline, load_start) -> None:  # noqa: ANN001
+    versions = list(codes)  # "main" (if measured), "now"
+    columns = [(v, era) for era in ERAS for v in versions]
+    names = {"main": f"main {baseline[1]}" if baseline else "main", "now": "this checkout"}
+    header = ("figure", "goal (issue 13)", *(f"{era}: {names[v]}" for v, era in columns))
+    rows: list[tuple[str, ...]] = [header]
+    n = engine[("now", "yaml")]["n"][0]
     figures = [
-        ("cold start: process start, load index", "cold_load", s),
-        ("cold: whole run incl. one plan + apply", "cold_wall", s),
-        ("cold: peak RSS", "cold_rss", mib),
-        (f"warm request, plan + apply (n={engine['yaml']['n']}): median", "warm_median", ms),
-        ("warm request: p95", "warm_p95", ms),
-        ("warm request: max", "warm_max", ms),
-        ("warm: plan median", "plan_median", ms),
-        ("warm: apply median", "apply_median", ms),
-        ("warm process: peak RSS", "warm_rss", mib),
+        ("authorbot cold start: process start, load index", "cold_load", "s", ""),
+        ("authorbot cold: whole run incl. one plan + apply", "cold_wall", "s", ""),
+        ("authorbot cold: peak RSS", "cold_rss", "MiB", ""),
+        (f"warm request, plan + apply (n={n}): median", "warm_median", "ms", ""),
+        ("warm request: p95", "warm_p95", "ms", "<= 15 ms"),
+        ("warm request: max", "warm_max", "ms", "<= 40 ms"),
+        ("warm: plan median", "plan_median", "ms", ""),
+        ("warm: apply median", "apply_median", "ms", ""),
+        ("warm process: peak RSS", "warm_rss", "MiB", ""),
     ]
-    rows = [("figure", "people.yaml era", "people.json era")]
-    slower = []
-    for label, key, fmt in figures:
-        rows.append((f"authorbot {label}", fmt(engine["yaml"][key]), fmt(engine["json"][key])))
-        if engine["json"][key] > engine["yaml"][key]:
-            slower.append(label)
+    for label, key, unit, goal in figures:
+        rows.append((label, goal, *(_cell(engine[c][key], unit) for c in columns)))
+    cli_rows = [
+        ("`authorbot plan` cold, no snapshot (today's; ours: AUTHORBOT_SNAPSHOT=off)", ""),
+        ("`authorbot plan` cold, first run (reads all, writes the snapshot)", "as today"),
+        ("`authorbot plan` cold with the snapshot", "<= 1.0 s"),
+    ]
+    for (label, goal), kinds in zip(
+        cli_rows, (("main", "off"), ("first",), ("snapshot",)), strict=True
+    ):
+        cells = []
+        for v, era in columns:
+            runs = [r for k in kinds for r in cli[era].get(k, []) if (v == "main") == (k == "main")]
+            cells.append(_cell(_best(runs), "s") if runs else "-")
+        rows.append((label, goal, *cells))
     for era in ERAS:
         lib = library.get(era)
-        if lib is None:
-            continue
-        lib["total"] = lib["load"] + lib["request"]
+        if lib is not None:
+            lib["total"] = lib["load"] + lib["request"]
     if all(library.get(e) for e in ERAS):
-        lib_y, lib_j = library["yaml"], library["json"]
+
+        def lib_cells(text) -> tuple[str, ...]:  # noqa: ANN001
+            return tuple(text(library[era]) if v == "now" else "" for v, era in columns)
+
+        def speedup(era: str, key: str, lib_key: str, digits: int) -> str:
+            return f"{library[era][lib_key] / engine[('now', era)][key][0]:.{digits}f}x"
+
         rows += [
-            ("library", f"acl-anthology {lib_y['version']}", f"acl-anthology {lib_j['version']}"),
-            ("library: load_all", s(lib_y["load"]), s(lib_j["load"])),
-            ("library: change + save", s(lib_y["request"]), s(lib_j["request"])),
-            ("library: whole run (load, change, save)", s(lib_y["wall"]), s(lib_j["wall"])),
-            ("library: peak RSS", mib(lib_y["rss"]), mib(lib_j["rss"])),
+            ("library", "", *lib_cells(lambda lib: f"acl-anthology {lib['version']}")),
+            ("library: load_all", "", *lib_cells(lambda lib: f"{lib['load']:.2f} s")),
+            ("library: change + save", "", *lib_cells(lambda lib: f"{lib['request']:.2f} s")),
+            (
+                "library: whole run",
+                "",
+                *lib_cells(lambda lib: f"{lib['wall']:.2f} s (load {lib['run_load']:.1f})"),
+            ),
+            ("library: peak RSS", "", *lib_cells(lambda lib: f"{lib['rss']:.0f} MiB")),
             (
                 "speed-up, warm request vs library load+change+save",
-                f"{lib_y['total'] / engine['yaml']['warm_median']:.0f}x",
-                f"{lib_j['total'] / engine['json']['warm_median']:.0f}x",
+                ">= 300x",
+                *(
+                    speedup(era, "warm_median", "total", 0) if v == "now" else ""
+                    for v, era in columns
+                ),
             ),
             (
                 "speed-up, authorbot cold run vs library run",
-                f"{lib_y['wall'] / engine['yaml']['cold_wall']:.1f}x",
-                f"{lib_j['wall'] / engine['json']['cold_wall']:.1f}x",
+                "",
+                *(speedup(era, "cold_wall", "wall", 1) if v == "now" else "" for v, era in columns),
             ),
         ]
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    load = os.getloadavg()
-    print(f"Full fixture, both eras: {CACHE}  (load average {load[0]:.1f} {load[1]:.1f})")
-    print(f"authorbot: best of {args.rounds} rounds per era, eras taking turns")
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    load_end = os.getloadavg()
     print(
-        "cold start per round (s): "
-        + "; ".join(
-            f"{era} " + ", ".join(f"{x:.2f}" for x in engine[era]["cold_load_all"]) for era in ERAS
-        )
+        f"Full fixture, both eras: {CACHE}  (load average at the start {load_start[0]:.1f}, "
+        f"at the end {load_end[0]:.1f}; 1-minute load of each figure in brackets)"
+    )
+    print(
+        f"authorbot: best of {args.rounds} rounds per era and version, all taking turns; "
+        "the cold command: best of 2 (first run: 1)"
     )
     for i, row in enumerate(rows):
         print("  ".join(cell.ljust(widths[j]) for j, cell in enumerate(row)).rstrip())
         if i == 0:
             print("  ".join("-" * w for w in widths))
+    now_y, now_j = engine[("now", "yaml")], engine[("now", "json")]
+    slower = [label for label, key, _, _ in figures if now_j[key][0] > now_y[key][0]]
     if slower:
         print("people.json era slower than the people.yaml era in: " + "; ".join(slower))
     else:
         print("people.json era at least as fast as the people.yaml era in every authorbot figure")
-    return 0
+    goals = [
+        ("warm p95 <= 15 ms", [now_y["warm_p95"][0], now_j["warm_p95"][0]], 0.015),
+        ("warm max <= 40 ms", [now_y["warm_max"][0], now_j["warm_max"][0]], 0.040),
+        (
+            "cold plan with the snapshot <= 1.0 s",
+            [_best(cli[era]["snapshot"])[0] for era in ERAS],
+            1.0,
+        ),
+    ]
+    for goal, values, limit in goals:
+        verdict = "met" if all(v <= limit for v in values) else "NOT met"
+        print(f"goal {goal}: {verdict} (yaml era {values[0]:.3f} s, json era {values[1]:.3f} s)")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ proof that every job finished exactly once and nothing was left half done.
 
     .venv/bin/python benchmarks/fault_bench.py [--jobs 200] [--kills 50] [--seed 1]
         [--fault-rate 0.02] [--batch] [--era yaml|json]
+        [--inbox sqlite|postgresql] [--workers 1] [--runners 1]
 
 Setup: like `benchmarks/load_bench.py` (the sample data as a bare `origin`, the GitHub
 and ORCID stand-ins in this process, gunicorn and one `python -m bot.service worker`
@@ -25,6 +26,12 @@ bare origin and the worker's clone, and starts what it killed again. The GitHub
 stand-in answers a share of the bot's requests with a 502 (before or after making the
 change), a timeout (before or after), a 403 secondary rate limit with `Retry-After`,
 or a 422 "already exists" for a pull request it did create.
+
+With `--inbox postgresql` the inbox is a real PostgreSQL server of its own
+(`benchmarks/pgserver.py`, fsync on), `--workers N` worker processes share it, each with
+its own state folder and clone (as on N machines), and the kills take in the database
+too: the bot's connections terminated (`pg_terminate_backend`), or one of its backend
+processes SIGKILLed (PostgreSQL then restarts every backend and recovers from its log).
 
 Checks (exit 1 if any fails): every delivery the server acknowledged is done, and
 was worked to the end once; no duplicate status comment, pull request or reply; each
@@ -53,6 +60,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -66,6 +74,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import audit, traffic  # noqa: E402
 from benchmarks.fleet import ROOT, ProcessDeployment  # noqa: E402
+from benchmarks.pgserver import PostgresServer  # noqa: E402
 from bot.anthology.index import DataIndex  # noqa: E402
 from bot.demo import SAMPLE_ERAS  # noqa: E402
 from bot.engine.api import apply_plan, plan_issue  # noqa: E402
@@ -127,29 +136,34 @@ def change_data(bare: Path, workdir: Path, kind: str, request: traffic.Request, 
 
 
 class Killer(threading.Thread):
-    """Kills the server and/or the worker `kills` times at seeded random moments; after
-    each kill checks the inbox's integrity and notes the bot's branch heads, then
-    starts again what it killed."""
+    """Kills the server, a worker (a random one of several), both, or the bot's database
+    connections, `kills` times at seeded random moments; after each kill checks the
+    inbox's integrity and notes the bot's branch heads, then starts again what it killed.
+    """
 
-    def __init__(self, dep: ProcessDeployment, kills: int, rng: random.Random) -> None:
+    def __init__(
+        self,
+        dep: ProcessDeployment,
+        kills: int,
+        rng: random.Random,
+        database: PostgresServer | None = None,
+    ) -> None:
         super().__init__(daemon=True)
         self.dep = dep
         self.kills = kills
         self.rng = rng
+        self.database = database
         self.done: Counter[str] = Counter()
         self.integrity: Counter[str] = Counter()
         self.heads: set[tuple[str, str, str]] = set()  # (git dir, ref, head)
         self.parse_problems: list[str] = []
         self.errors: list[str] = []
         self.origin_locks = 0
-
-    def clone_git(self) -> Path:
-        """The worker's clone's git folder."""
-        return self.dep.state_dir / "clones" / "acl-org__acl-anthology" / ".git"
+        self.terminated_connections = 0
 
     def note_heads(self) -> None:
-        """Record every bot branch head of the origin and the clone; check it parses."""
-        for git_dir in (self.dep.bare, self.clone_git()):
+        """Record every bot branch head of the origin and the clones; check it parses."""
+        for git_dir in (self.dep.bare, *self.dep.clones()):
             if not git_dir.exists():
                 continue
             for ref, head in audit.branch_refs(git_dir).items():
@@ -167,30 +181,55 @@ class Killer(threading.Thread):
             lock.unlink(missing_ok=True)
             self.origin_locks += 1
 
+    def _kill_database(self) -> str:
+        """Cut the bot's database connections: terminate them all, or SIGKILL one of
+        its backends (PostgreSQL then resets every connection and recovers)."""
+        assert self.database is not None
+        if self.rng.random() < 0.7:
+            self.terminated_connections += self.database.terminate_backends("authorbot-")
+            return "database connections"
+        pids = self.database.backend_pids("authorbot-")
+        if pids:
+            os.kill(self.rng.choice(pids), signal.SIGKILL)
+        self.database.wait_ready()
+        return "database backend"
+
     def run(self) -> None:
         """The kills."""
+        slots = sorted(self.dep.workers) or [0]
+        choices, weights = ["server", "worker", "both"], [0.35, 0.45, 0.2]
+        if self.database is not None:
+            choices, weights = ["server", "worker", "both", "database"], [0.2, 0.4, 0.15, 0.25]
         for _ in range(self.kills):
             time.sleep(self.rng.uniform(0.2, 2.0))
-            target = self.rng.choices(["server", "worker", "both"], [0.35, 0.45, 0.2])[0]
+            target = self.rng.choices(choices, weights)[0]
+            slot = self.rng.choice(slots)
             try:
                 if target in ("server", "both"):
                     self.dep.kill_server()
                 if target in ("worker", "both"):
-                    self.dep.kill_worker()
+                    self.dep.kill_worker(slot)
                     self.clear_origin_locks()
+                if target == "database":
+                    target = self._kill_database()
                 self.done[target] += 1
                 self.integrity[self.dep.integrity_check()] += 1
                 self.note_heads()
                 if target in ("server", "both"):
                     self.dep.start_server()
                 if target in ("worker", "both"):
-                    self.dep.start_worker()
+                    self.dep.start_worker(slot)
             except Exception as exc:  # keep killing; report it
                 self.errors.append(f"{target}: {exc.__class__.__name__}: {exc}")
-                if self.dep.server is None or self.dep.server.poll() is not None:
-                    self.dep.start_server()
-                if self.dep.workers[0].poll() is not None:
-                    self.dep.start_worker()
+                self.restart_the_dead()
+
+    def restart_the_dead(self) -> None:
+        """Start again the server and any worker that is not running."""
+        if self.dep.server is None or self.dep.server.poll() is not None:
+            self.dep.start_server()
+        for slot, proc in list(self.dep.workers.items()):
+            if proc.poll() is not None:
+                self.dep.start_worker(slot)
 
 
 def _send(dep: ProcessDeployment, workdir: Path, name: str, rows: list[traffic.Delivery]) -> Any:
@@ -256,16 +295,24 @@ def run_faults(
     drain_timeout: float = 900.0,
     batch: bool = False,
     era: str = "yaml",
+    inbox: str = "sqlite",
+    workers: int = 1,
+    runners: int = 1,
 ) -> dict[str, Any]:
-    """One fault run under `workdir` (`batch`: verifications go in one batch pull
-    request; `era`: the sample data of `json` (people.json) or `yaml` (people.yaml));
-    returns the figures and the violations."""
+    """One fault run under `workdir`; returns the figures and the violations.
+
+    `batch`: verifications go in one batch pull request; `era`: the sample data of
+    `json` (people.json) or `yaml` (people.yaml); `inbox` is `sqlite` or `postgresql`
+    (a server of its own, started and stopped here); `workers` worker processes with
+    `runners` runner threads each.
+    """
     rng = random.Random(seed)
     n_issues = max(4, jobs // 5)
     n_changed = max(1, n_issues // 10)
     requests_ = traffic.verify_requests(n_issues + n_changed, rng, SAMPLE_ERAS[era])
     filed, others = requests_[:n_issues], requests_[n_issues:]
     records = {r.orcid: FakeRecord(r.given or "", r.family) for r in requests_}
+    database = PostgresServer().start() if inbox == "postgresql" else None
     dep = ProcessDeployment(
         workdir,
         roles=traffic.ROLES,
@@ -275,6 +322,8 @@ def run_faults(
         max_attempts=12,  # a kill mid-job uses an attempt up too (docs/PROOF.md)
         extra_files=dict([traffic.BATCH_CONFIG]) if batch else None,
         data_source=SAMPLE_ERAS[era],
+        inbox_url=database.url if database else None,
+        worker_concurrency=runners,
     )
     load_before = os.getloadavg()
     started = time.monotonic()
@@ -329,8 +378,9 @@ def run_faults(
         )
         dep.start_server()
         dep.send_webhooks()
-        dep.start_worker()
-        killer = Killer(dep, kills, random.Random(seed + 2))
+        for slot in range(workers):
+            dep.start_worker(slot)
+        killer = Killer(dep, kills, random.Random(seed + 2), database)
         killer.start()
 
         results = _send(dep, workdir, "phase-a", phase_a)["results"]
@@ -343,18 +393,20 @@ def run_faults(
             heads.append(change_data(dep.bare, workdir, kind, request, other))  # type: ignore[arg-type]
         results += _send(dep, workdir, "phase-c", phase_c)["results"]
         killer.join(timeout=drain_timeout)
-        for proc, start in ((dep.server, dep.start_server), (dep.workers.get(0), dep.start_worker)):
-            if proc is None or proc.poll() is not None:
-                start()
+        killer.restart_the_dead()
         dep.wait_idle(timeout=drain_timeout)
         killer.note_heads()
         finished = time.monotonic()
         figures = _figures_and_checks(
             dep, mix, results, killer, plan_changes, finished - started, load_before, batch
         )
+        figures["inbox / worker processes x runners"] = (inbox, workers, runners)
+        figures["jobs finished per worker process"] = dep.done_per_worker()
         return {"mode": figures.pop("mode"), "data": f"the sample, {era} era", **figures}
     finally:
         dep.stop()
+        if database is not None:
+            database.stop()
 
 
 def _final_plans(dep: ProcessDeployment, mix: traffic.Traffic) -> dict[int, tuple[str, str]]:
@@ -432,10 +484,10 @@ def _figures_and_checks(
             continue
         checked.add((git_dir, head))
         problems += audit.check_head(Path(git_dir), ref, head, issues)
-    clone = killer.clone_git().parent
-    dirty = git(clone, "status", "--porcelain")
-    if dirty:
-        problems.append(f"the clone's working tree is not clean at the end: {dirty[:200]}")
+    for clone_git in dep.clones():
+        dirty = git(clone_git.parent, "status", "--porcelain")
+        if dirty:
+            problems.append(f"{clone_git.parent}: working tree not clean at the end: {dirty[:200]}")
 
     changed_outcome = Counter(
         f"{kind}: {'PR' if n in expected_prs else '{} ({})'.format(*final_plans[n])}"
@@ -452,6 +504,11 @@ def _figures_and_checks(
             killer.done["worker"],
             killer.done["both"],
         ),
+        "kills of the database (connections terminated / a backend SIGKILLed)": (
+            killer.done["database connections"],
+            killer.done["database backend"],
+        ),
+        "database connections terminated": killer.terminated_connections,
         "integrity checks ok / run": (killer.integrity["ok"], sum(killer.integrity.values())),
         "origin ref locks left by a killed push (cleared)": killer.origin_locks,
         "GitHub faults injected": dict(sorted((chaos.hits if chaos else {}).items())),
@@ -488,6 +545,9 @@ def main() -> int:
         default="yaml",
         help="the sample data: people.json (json) or people.yaml (yaml, the default)",
     )
+    parser.add_argument("--inbox", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes")
+    parser.add_argument("--runners", type=int, default=1, help="runners per worker process")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="authorbot-faults-"))
@@ -499,6 +559,9 @@ def main() -> int:
         fault_rate=args.fault_rate,
         batch=args.batch,
         era=args.era,
+        inbox=args.inbox,
+        workers=args.workers,
+        runners=args.runners,
     )
     audit.print_table(figures, "python " + " ".join(sys.argv))
     if args.keep:

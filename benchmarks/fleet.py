@@ -2,6 +2,10 @@
 `python -m bot.service worker` processes, with the GitHub and ORCID stand-ins in this
 process as their backend.
 
+The inbox is the state folder's SQLite file, or a PostgreSQL database (`inbox_url`);
+with PostgreSQL every worker process gets a state folder of its own (its own clone and
+index, as on separate machines), and only the inbox is shared.
+
 Used by the load and fault benchmarks (`benchmarks/load_bench.py`,
 `benchmarks/fault_bench.py`) and their short pytest versions. Unlike
 `bot.standins.harness.LocalDeployment` (threads in one process), every part here is a real process
@@ -16,7 +20,6 @@ import json
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -29,6 +32,7 @@ from bot.standins.datarepo import SAMPLE_DATA, make_data_repo
 from bot.standins.github import FakeGitHub
 from bot.standins.harness import BOT_LOGIN, BOT_TOKEN, REPOSITORY, SECRET, wait_until
 from bot.standins.orcid import FakeOrcid, FakeRecord
+from bot.worker.inbox import Inbox, open_inbox
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,10 +53,16 @@ class ProcessDeployment:
         roles: collaborator roles by login (everyone else is `read`).
         orcid_records: what the ORCID stand-in knows (None: the ORCID check is off).
         gunicorn_workers: `gunicorn -w`.
+        gunicorn_threads: `gunicorn -k gthread --threads` (1: sync workers). Threads
+            let one process answer several deliveries at once and commit them together.
         lease_seconds, backoff_base: worker tuning (short: a killed job is taken again soon).
         github_timeout: seconds the worker's GitHub client waits for an answer.
         max_attempts: claims of one delivery before the worker gives up on it.
         extra_files: files added to the data repository (`.github/authorbot.yml`).
+        inbox_url: a `postgresql://` inbox (None: the SQLite file in the state folder).
+        worker_concurrency: `AUTHORBOT_CONCURRENCY` of each worker process.
+        code: the folder whose `bot` and `webhooks` the server and workers run (another
+            commit's files, for a baseline: `benchmarks/baseline.py`).
     """
 
     def __init__(
@@ -61,15 +71,20 @@ class ProcessDeployment:
         *,
         roles: dict[str, str] | None = None,
         orcid_records: dict[str, FakeRecord] | None = None,
-        gunicorn_workers: int = 2,
+        gunicorn_workers: int = 1,
+        gunicorn_threads: int = 32,
         lease_seconds: float = 3.0,
         backoff_base: float = 0.05,
         github_timeout: float = 5.0,
         max_attempts: int = 8,
         extra_files: dict[str, str] | None = None,
         data_source: Path | None = None,
+        inbox_url: str | None = None,
+        worker_concurrency: int = 1,
+        code: Path = ROOT,
     ) -> None:
         self.workdir = Path(workdir)
+        self.code = Path(code)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.state_dir = self.workdir / "state"
         self.logs_dir = self.workdir / "logs"
@@ -87,10 +102,14 @@ class ProcessDeployment:
         )
         self.orcid = FakeOrcid(records=dict(orcid_records or {})) if orcid_records else None
         self.gunicorn_workers = gunicorn_workers
+        self.gunicorn_threads = gunicorn_threads
         self.lease_seconds = lease_seconds
         self.backoff_base = backoff_base
         self.github_timeout = github_timeout
         self.max_attempts = max_attempts
+        self.inbox_url = inbox_url
+        self.worker_concurrency = worker_concurrency
+        self._inbox: Inbox | None = None
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.webhook_url = f"{self.base_url}/webhook"
@@ -112,11 +131,18 @@ class ProcessDeployment:
         """Let the GitHub stand-in send its webhooks to the server (or stop it)."""
         self.github.webhook_url = self.webhook_url if on else None
 
-    def env(self) -> dict[str, str]:
-        """The environment of the server and worker processes (docs/BOT.md, Deploy)."""
+    def env(self, slot: int | None = None) -> dict[str, str]:
+        """The environment of the server and worker processes (docs/BOT.md, Deploy);
+        with a PostgreSQL inbox, worker `slot` has a state folder of its own."""
+        extra = {}
+        if self.inbox_url:
+            extra["AUTHORBOT_INBOX"] = self.inbox_url
+        if slot is not None:
+            extra["AUTHORBOT_STATE_DIR"] = str(self.worker_state_dir(slot))
+            extra["AUTHORBOT_CONCURRENCY"] = str(self.worker_concurrency)
         return {
             **os.environ,
-            "PYTHONPATH": str(ROOT),
+            "PYTHONPATH": str(self.code),
             "AUTHORBOT_WEBHOOK_SECRET": SECRET.decode(),
             "GITHUB_API_URL": self.api_url,
             "GITHUB_TOKEN": BOT_TOKEN,
@@ -133,7 +159,21 @@ class ProcessDeployment:
             "AUTHORBOT_POLL_SECONDS": "0.05",
             "AUTHORBOT_GITHUB_THROTTLE": "0",
             "AUTHORBOT_PUBLIC_URL": self.base_url,
+            **extra,
         }
+
+    def worker_state_dir(self, slot: int) -> Path:
+        """Worker `slot`'s state folder: the shared one on SQLite, its own on PostgreSQL."""
+        return self.state_dir / f"worker-{slot}" if self.inbox_url else self.state_dir
+
+    def clones(self) -> list[Path]:
+        """The git folders of the workers' clones of the data repository."""
+        folders = {self.worker_state_dir(slot) for slot in self.workers} | {self.state_dir}
+        return sorted(
+            f / "clones" / "acl-org__acl-anthology" / ".git"
+            for f in folders
+            if (f / "clones" / "acl-org__acl-anthology" / ".git").exists()
+        )
 
     def _log(self, name: str) -> IO[bytes]:
         handle = open(self.logs_dir / name, "ab")  # noqa: SIM115 - closed in stop()
@@ -148,13 +188,18 @@ class ProcessDeployment:
                 str(gunicorn),
                 "-w",
                 str(self.gunicorn_workers),
+                *(
+                    ["-k", "gthread", "--threads", str(self.gunicorn_threads)]
+                    if self.gunicorn_threads > 1
+                    else []
+                ),
                 "-b",
                 f"127.0.0.1:{self.port}",
                 "--log-level",
                 "warning",
                 "webhooks.wsgi:app",
             ],
-            cwd=ROOT,
+            cwd=self.code,
             env=self.env(),
             stdout=subprocess.DEVNULL,
             stderr=self._log("server.log"),
@@ -173,8 +218,8 @@ class ProcessDeployment:
         """Start worker process number `slot` (`python -m bot.service worker`)."""
         self.workers[slot] = subprocess.Popen(
             [sys.executable, "-m", "bot.service", "worker"],
-            cwd=ROOT,
-            env=self.env(),
+            cwd=self.code,
+            env=self.env(slot),
             stdout=subprocess.DEVNULL,
             stderr=self._log(f"worker-{slot}.log"),
             start_new_session=True,
@@ -211,43 +256,38 @@ class ProcessDeployment:
             self.orcid.stop()
         for handle in self._logs:
             handle.close()
+        if self._inbox is not None:
+            self._inbox.close()
+            self._inbox = None
 
     # ------------------------------------------------------------------ the inbox
     @property
     def inbox_path(self) -> Path:
-        """The SQLite inbox the server and the workers share."""
+        """The SQLite inbox the server and the workers share (without `inbox_url`)."""
         return self.state_dir / "inbox.sqlite3"
 
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.inbox_path, timeout=30)
-        db.row_factory = sqlite3.Row
-        return db
+    @property
+    def inbox(self) -> Inbox:
+        """This process's own connection to the inbox the deployment shares."""
+        if self._inbox is None:
+            self._inbox = open_inbox(self.inbox_url or self.inbox_path, role="bench")
+        return self._inbox
 
     def integrity_check(self) -> str:
-        """`PRAGMA integrity_check` of the inbox file (`ok` when sound)."""
-        db = self._connect()
-        try:
-            return str(db.execute("PRAGMA integrity_check").fetchone()[0])
-        finally:
-            db.close()
+        """The inbox's own check (`PRAGMA integrity_check` on SQLite): `ok` when sound."""
+        return self.inbox.check()
 
     def inbox_rows(self) -> list[dict[str, Any]]:
         """Every delivery in the inbox, as dicts (payload left out)."""
-        if not self.inbox_path.exists():
+        if not self.inbox_url and not self.inbox_path.exists():
             return []
-        db = self._connect()
-        try:
-            rows = db.execute(
-                "SELECT id, event, action, repository, issue, state, attempts, last_error"
-                " FROM deliveries"
-            ).fetchall()
-        finally:
-            db.close()
-        return [dict(row) for row in rows]
+        return self.inbox.rows()
 
     def queued(self) -> int:
         """Deliveries still waiting in the inbox."""
-        return sum(1 for row in self.inbox_rows() if row["state"] == "queued")
+        if not self.inbox_url and not self.inbox_path.exists():
+            return 0
+        return self.inbox.counts().get("queued", 0)
 
     def idle(self) -> bool:
         """No webhook on its way and nothing queued (the same order as the harness)."""
@@ -260,6 +300,15 @@ class ProcessDeployment:
         return time.monotonic() - started
 
     # ------------------------------------------------------------------ the logs
+    def done_per_worker(self) -> dict[int, int]:
+        """How many jobs each worker slot finished (its `done` log lines)."""
+        out = {}
+        for slot in sorted(self.workers):
+            path = self.logs_dir / f"worker-{slot}.log"
+            text = path.read_text("utf-8", errors="replace") if path.exists() else ""
+            out[slot] = text.count('"msg": "done"')
+        return out
+
     def worker_log_lines(self) -> list[dict[str, Any]]:
         """Every JSON log line the worker processes wrote."""
         lines: list[dict[str, Any]] = []

@@ -3,22 +3,34 @@ working them against the GitHub stand-in, and the proof that nothing was lost or
 twice.
 
     .venv/bin/python benchmarks/load_bench.py [--deliveries 2000] [--concurrency 32]
-        [--issues N] [--workers 1] [--seed 1] [--batch] [--era yaml|json]
+        [--issues N] [--workers 1] [--runners 1] [--seed 1] [--batch] [--era yaml|json]
+        [--inbox sqlite|postgresql] [--gunicorn-threads 8] [--baseline REF | --no-baseline]
 
 Setup (not timed): a bare data repository of the sample data; the GitHub and ORCID
 stand-ins in this process; N verification requests (both forms, distinct unverified
 pages) filed as issues; 30% get a maintainer's `@authorbot approve` comment. Then
-gunicorn (`-w 2`, `webhooks.wsgi:app`) and `python -m bot.service worker` start over
+gunicorn (`webhooks.wsgi:app`) and `python -m bot.service worker` start over
 one state folder, and a separate client process (`benchmarks/loadclient.py`) sends the
 mix (see `benchmarks/traffic.py`) while the worker works. The stand-in sends the
 webhooks of the bot's own actions to the same server, as GitHub would.
 
+`--gunicorn-workers 2 --gunicorn-threads 1` runs two sync workers (one delivery at a
+time per process, each committed alone), as before; the default, one process with 32
+threads (docs/BOT.md, Deploy), commits the deliveries that arrive together at once.
+`--inbox postgresql` starts a PostgreSQL server of its own (fsync on) and gives each
+worker process its own clone.
+
+Today's code (`main` before issue 13, `benchmarks/baseline.py`) takes the same load
+first, in the same run, deployed as it was then (gunicorn -w 2 with sync workers, one
+worker process, the SQLite inbox): its server and worker import that commit's files.
+
 Figures: ack latency (median, p99, max) as the client saw it, deliveries per second,
-seconds until the inbox was drained, jobs worked. Checks (exit 1 if any fails):
-every acknowledged delivery stored once and worked to the end once, one status
-comment per issue, no duplicate pull request or reply, each issue's final state,
-and every bot branch equal to the engine's edit on its base. Bounded: the client
-sends exactly the deliveries listed, and every wait has a timeout.
+seconds until the inbox was drained, jobs worked, the load average; both versions side
+by side with issue 13's goal (ack p99 <= 20 ms), then this checkout's full table.
+Checks (exit 1 if any fails): every acknowledged delivery stored once and worked to
+the end once, one status comment per issue, no duplicate pull request or reply, each
+issue's final state, and every bot branch equal to the engine's edit on its base.
+Bounded: the client sends exactly the deliveries listed, and every wait has a timeout.
 
 `--batch` configures verifications as `batch` (`.github/authorbot.yml`): the approved
 issues then go into one batch pull request, rebuilt on every event about a member;
@@ -51,6 +63,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import audit, traffic  # noqa: E402
 from benchmarks.fleet import ROOT, ProcessDeployment  # noqa: E402
+from benchmarks.pgserver import PostgresServer  # noqa: E402
 from bot.demo import SAMPLE_ERAS  # noqa: E402
 from bot.standins.harness import SECRET  # noqa: E402
 
@@ -72,20 +85,32 @@ def run_load(
     drain_timeout: float = 1800.0,
     batch: bool = False,
     era: str = "yaml",
+    inbox: str = "sqlite",
+    runners: int = 1,
+    gunicorn_threads: int = 32,
+    gunicorn_workers: int = 1,
+    code: Path = ROOT,
 ) -> dict[str, Any]:
-    """Run the load once under `workdir` (`batch`: verifications go in one batch pull
-    request; `era`: the sample data of `json` (people.json) or `yaml` (people.yaml));
-    returns the figures and the violations."""
+    """Run the load once under `workdir` (the server and workers running the code in
+    `code`; `batch`: verifications go in one batch pull request; `era`: the sample
+    data of `json` (people.json) or `yaml` (people.yaml)); returns the figures and the
+    violations."""
     rng = random.Random(seed)
     n_issues = issues or max(6, min(200, deliveries // 13))
     requests_ = traffic.verify_requests(n_issues, rng, SAMPLE_ERAS[era])
     records = {r.orcid: r for r in requests_}
+    database = PostgresServer().start() if inbox == "postgresql" else None
     dep = ProcessDeployment(
         workdir,
         roles=traffic.ROLES,
         orcid_records={o: traffic.FakeRecord(r.given or "", r.family) for o, r in records.items()},
         extra_files=dict([traffic.BATCH_CONFIG]) if batch else None,
         data_source=SAMPLE_ERAS[era],
+        inbox_url=database.url if database else None,
+        worker_concurrency=runners,
+        gunicorn_threads=gunicorn_threads,
+        gunicorn_workers=gunicorn_workers,
+        code=code,
     )
     load_before = os.getloadavg()
     try:
@@ -126,9 +151,24 @@ def run_load(
         figures = _figures_and_checks(
             dep, mix, results, started, sent_at, drained_at, load_before, load_after, batch
         )
+        figures["setup: inbox, gunicorn processes x threads, worker processes x runners"] = (
+            inbox,
+            f"{gunicorn_workers} x {gunicorn_threads}",
+            workers,
+            runners,
+        )
+        figures["jobs finished per worker process"] = dep.done_per_worker()
         return {"mode": figures.pop("mode"), "data": f"the sample, {era} era", **figures}
     finally:
         dep.stop()
+        if database is not None:
+            database.stop()
+
+
+def _median_p95(values: list[float]) -> tuple[float, float]:
+    if not values:
+        return (0.0, 0.0)
+    return (statistics.median(values), percentile(values, 0.95))
 
 
 def _figures_and_checks(
@@ -161,9 +201,9 @@ def _figures_and_checks(
             problems.append(f"{delivery_id}: answered {answers}")
     accepted = set(by_id)
     # The bot's own actions came back as webhooks; every one must have been accepted.
-    own = [d for d in dep.github.sent]
-    problems += [f"{d.id}: the stand-in's delivery got {d.status}" for d in own if not d.status]
-    accepted |= {d.id for d in own if d.status in (200, 202)}
+    echoes = list(dep.github.sent)
+    problems += [f"{d.id}: the stand-in's delivery got {d.status}" for d in echoes if not d.status]
+    accepted |= {d.id for d in echoes if d.status in (200, 202)}
 
     rows = dep.inbox_rows()
     once, inbox = audit.exactly_once(rows, dep.worker_log_lines(), accepted)
@@ -184,9 +224,14 @@ def _figures_and_checks(
     issues = {n: dict(dep.github.state.issues[n]) for n in numbers}
     branch_problems, checked = audit.branches(dep.bare, issues)
     problems += branch_problems
-    clone = dep.state_dir / "clones" / "acl-org__acl-anthology" / ".git"
-    clone_problems, clone_checked = audit.branches(clone, issues)
-    problems += clone_problems
+    clone_checked = 0
+    for clone in dep.clones():
+        clone_problems, checked_here = audit.branches(clone, issues)
+        problems += clone_problems
+        clone_checked += checked_here
+    jobs = [line for line in dep.worker_log_lines() if line.get("msg") == "done"]
+    own = [line["own_ms"] for line in jobs if "own_ms" in line]
+    calls = [line["github_requests"] for line in jobs if "github_requests" in line]
 
     kinds = mix.kinds()
     return {
@@ -203,16 +248,40 @@ def _figures_and_checks(
         "deliveries per second": len(rows_sent) / results["wall_seconds"],
         "drained after s": drained_at - started,
         "drained after the last send s": drained_at - sent_at,
-        "stand-in webhooks (the bot's own actions)": len(own),
+        "stand-in webhooks (the bot's own actions)": len(echoes),
         "inbox": inbox,
         "jobs per second": inbox["done"] / (drained_at - started),
         "pull requests": len(dep.github.pulls()),
         "commits in the batch pull request": len(members),
         "bot branches checked (origin, clone)": (checked, clone_checked),
         **dups,
+        "job duration ms: median / p95": _median_p95([line["duration_ms"] for line in jobs]),
+        "job own time ms (without GitHub's answers): median / p95": _median_p95(own),
+        "GitHub requests per job: median / p95 / max": (*_median_p95(calls), max(calls or [0])),
         "load average before/after": (load_before[0], load_after[0]),
         "violations": problems,
     }
+
+
+# Figures printed for both versions, with issue 13's goals.
+COMPARED = (
+    ("ack median ms", ""),
+    ("ack p99 ms", "<= 20 ms"),
+    ("ack max ms", ""),
+    ("deliveries per second", ""),
+    ("drained after s", ""),
+    ("jobs per second", ""),
+    ("job duration ms: median / p95", ""),
+    ("load average before/after", ""),
+)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, tuple):
+        return " / ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in value)
+    return str(value)
 
 
 def main() -> int:
@@ -221,6 +290,12 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--issues", type=int, default=None, help="default: deliveries/13")
     parser.add_argument("--workers", type=int, default=1, help="worker processes")
+    parser.add_argument("--runners", type=int, default=1, help="runners per worker process")
+    parser.add_argument("--inbox", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--gunicorn-workers", type=int, default=1)
+    parser.add_argument(
+        "--gunicorn-threads", type=int, default=32, help="1: sync workers (the old deployment)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch", action="store_true", help="verifications in a batch PR")
     parser.add_argument(
@@ -230,10 +305,36 @@ def main() -> int:
         help="the sample data: people.json (json) or people.yaml (yaml, the default)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
+    parser.add_argument("--baseline", default=None, help="today's code: a commit")
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="measure this checkout only (half the time)"
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="authorbot-load-"))
+    runs: list[tuple[str, dict[str, Any]]] = []
+    if args.batch and not args.no_baseline:
+        print("(no baseline run: today's code has no batch mode)", file=sys.stderr)
+    if not args.no_baseline and not args.batch:
+        from benchmarks.baseline import BASELINE, baseline_tree
+
+        tree = baseline_tree(args.baseline or BASELINE)
+        if tree is not None:
+            # Today's code as it was deployed (docs/BOT.md then): gunicorn -w 2, sync
+            # workers, one worker process on the SQLite inbox.
+            before = run_load(
+                workdir / "baseline",
+                deliveries=args.deliveries,
+                concurrency=args.concurrency,
+                issues=args.issues,
+                seed=args.seed,
+                era=args.era,
+                gunicorn_threads=1,
+                gunicorn_workers=2,
+                code=tree[0],
+            )
+            runs.append((f"main {tree[1]} (gunicorn -w 2 sync, 1 worker, SQLite)", before))
     figures = run_load(
-        workdir,
+        workdir / "now",
         deliveries=args.deliveries,
         concurrency=args.concurrency,
         issues=args.issues,
@@ -241,8 +342,27 @@ def main() -> int:
         seed=args.seed,
         batch=args.batch,
         era=args.era,
+        inbox=args.inbox,
+        runners=args.runners,
+        gunicorn_threads=args.gunicorn_threads,
+        gunicorn_workers=args.gunicorn_workers,
     )
-    audit.print_table(figures, "python " + " ".join(sys.argv))
+    setup = figures["setup: inbox, gunicorn processes x threads, worker processes x runners"]
+    runs.append((f"this checkout ({_value(setup)})", figures))
+    print("| figure | goal (issue 13) | " + " | ".join(name for name, _ in runs) + " |")
+    print("| --- | --- | " + " | ".join("---" for _ in runs) + " |")
+    for key, goal in (*COMPARED, ("violations", "0")):
+        cells = [
+            str(len(f["violations"])) if key == "violations" else _value(f[key]) for _, f in runs
+        ]
+        print(f"| {key} | {goal} | " + " | ".join(cells) + " |")
+    print()
+    for name, f in runs[:-1]:
+        if f["violations"]:
+            print(f"violations of {name}:")
+            for problem in f["violations"][:20]:
+                print(f"- {problem}")
+    audit.print_table(figures, "python " + " ".join(sys.argv) + " (this checkout)")
     if args.keep:
         print(f"\nwork folder: {workdir}")
     else:

@@ -26,7 +26,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.worker.inbox import Inbox  # noqa: E402
+from bot.worker.inbox import open_inbox  # noqa: E402
 from webhooks.app import create_app  # noqa: E402
 from webhooks.signature import sign  # noqa: E402
 
@@ -63,7 +63,7 @@ def start_werkzeug(inbox_path: Path) -> tuple[str, object]:
     from werkzeug.serving import make_server
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    app = create_app(Inbox(inbox_path), SECRET)
+    app = create_app(open_inbox(inbox_path), SECRET)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_port}/webhook", server.shutdown
@@ -141,7 +141,7 @@ def main() -> int:
                     return 1
         finally:
             stop()
-        stored = Inbox(state / "inbox.sqlite3").counts().get("queued", 0)
+        stored = open_inbox(state / "inbox.sqlite3").counts().get("queued", 0)
     times.sort()
     p = lambda q: times[min(len(times) - 1, int(q * len(times)))]  # noqa: E731
     print(f"server={args.server} n={args.n} body={len(bodies[0])} B stored={stored}")

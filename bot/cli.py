@@ -18,6 +18,7 @@ from bot.anthology.integrity import (
     require_integrity,
 )
 from bot.anthology.people import PeopleFileError
+from bot.anthology.snapshot import load_index, snapshots_enabled
 from bot.anthology.xmlscan import XMLScanError
 from bot.engine.api import StaleDataError, apply_plan, plan_issue
 from bot.engine.render import render_text
@@ -34,7 +35,8 @@ class InputError(Exception):
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ready, 2 needs info, rejected or
     an input that cannot be used, 1 a fault of the program itself)."""
-    parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser(with_service=not argv or argv[0] not in ENGINE_COMMANDS)
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
@@ -61,7 +63,12 @@ def _say(sentence: str) -> None:
     print(f"authorbot: {sentence}{end}", file=sys.stderr)
 
 
-def _parser() -> argparse.ArgumentParser:
+# Commands that need only the engine: their process does not import the bot's service
+# (Flask, PyGithub, the inbox), which would take a third of a cold `plan`.
+ENGINE_COMMANDS = frozenset({"plan", "apply", "check", "demo"})
+
+
+def _parser(with_service: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="authorbot",
         description="Fixes author pages of the ACL Anthology from GitHub issues. New here? "
@@ -139,9 +146,10 @@ def _parser() -> argparse.ArgumentParser:
         help="work in DIR (new or empty) and keep it: the data repository, inbox and clone",
     )
     demo.set_defaults(run=_run_demo)
-    from bot import service  # the bot's commands: serve, worker, pages
+    if with_service:
+        from bot import service  # the bot's commands: serve, worker, pages
 
-    service.add_commands(sub)
+        service.add_commands(sub)
     return parser
 
 
@@ -226,6 +234,8 @@ def _read_index(data_dir: str) -> DataIndex:
     if not root.is_dir():
         raise InputError(f"the data folder {root} is a file, not a folder")
     try:
+        if snapshots_enabled():  # unchanged collections come from the snapshot
+            return load_index(root)
         return DataIndex.load(root)
     except DataRootError as exc:
         raise InputError(

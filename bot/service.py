@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
+import socket
 import sys
 import textwrap
 import threading
@@ -20,7 +22,7 @@ from typing import Any
 
 from flask import Flask
 
-from bot.github.client import GitHubRepo
+from bot.github.client import Connector, GitHubRepo
 from bot.github.errors import PermanentError
 from bot.github.gitrepo import DataClone
 from bot.github.orcid import OrcidClient
@@ -28,9 +30,9 @@ from bot.github.previewstore import PreviewStore
 from bot.settings import Settings, SettingsError, environment_help
 from bot.worker.context import JobContext, load_config
 from bot.worker.handlers import router
-from bot.worker.inbox import Inbox, Job
+from bot.worker.inbox import Inbox, Job, open_inbox
 from bot.worker.logs import setup_logging
-from bot.worker.runner import Runner
+from bot.worker.runner import Runner, current_lease
 from bot.worker.workspace import Workspace
 from webhooks.app import create_app
 
@@ -51,34 +53,52 @@ class Bot:
     ) -> None:
         self.settings = settings
         self.clock = clock
+        settings.state_dir.mkdir(parents=True, exist_ok=True)  # clones, ORCID cache
         self.previews = PreviewStore(settings.preview_dir)
-        self.inbox = Inbox(settings.inbox_path)
+        self.inbox = open_inbox(settings.inbox_location, role="worker")
         self.orcid = (
             OrcidClient(settings.orcid_url, cache_path=settings.state_dir / "orcid-cache.sqlite3")
             if settings.orcid_url
             else None
         )
         self._workspaces: dict[str, Workspace] = {}
+        self._workspaces_lock = threading.Lock()
+        # Installation tokens are kept until shortly before they expire.
+        self.connector = Connector(settings.auth)
+        self._default_branches: dict[str, tuple[str, float]] = {}
 
     def make_context(self, job: Job) -> JobContext:
-        """The handlers' context for one job (a fresh GitHub client per installation)."""
+        """The handlers' context for one job (a GitHub client with the installation's
+        cached token)."""
         if not job.repository:
             raise ValueError("a delivery without a repository")
         if not self.settings.serves(job.repository):  # stored before the setting changed
             raise PermanentError(f"this bot does not work on the repository {job.repository}")
-        gh, token = self.settings.auth.connect(job.installation)
-        repo = GitHubRepo(gh, job.repository)
+        minted: list[float] = []
+        gh, token = self.connector.connect(job.installation, on_mint=minted.append)
+        repo = GitHubRepo(gh, job.repository, self._default_branches)
+        repo.requests, repo.seconds = len(minted), sum(minted)
         config, problems = load_config(repo)
-        workspace = self._workspaces.get(job.repository)
-        if workspace is None:
-            clone = DataClone(
-                self.settings.clone_path(job.repository),
-                self.settings.git_url(job.repository),
-                token=token,
-            )
-            workspace = self._workspaces[job.repository] = Workspace(clone, config.data_root)
+        with self._workspaces_lock:
+            workspace = self._workspaces.get(job.repository)
+            if workspace is None:
+                clone = DataClone(
+                    self.settings.clone_path(job.repository),
+                    self.settings.git_url(job.repository),
+                    token=token,
+                )
+                # The push asks the lease of the job of the thread that pushes.
+                clone.before_push = _check_lease
+                workspace = self._workspaces[job.repository] = Workspace(
+                    clone, config.data_root, snapshot_dir=self.settings.state_dir / "snapshots"
+                )
+        # Threads of this process share the workspace: the clone's lock serialises them,
+        # and the token and data root are set again inside it (Workspace.checkout).
         workspace.clone.token = token
         workspace.data_root = config.data_root
+        guard = current_lease()
+        if guard is not None:  # no write once the lease is lost (bot/worker/runner.py)
+            repo.before_write = guard.check
 
         def enqueue(key: str, action: str, number: int, payload: dict[str, Any]) -> bool:
             return self.inbox.put(
@@ -105,9 +125,12 @@ class Bot:
             delivery_id=job.id,
         )
 
-    def runner(self) -> Runner:
-        """A runner over this bot's inbox."""
+    def runner(self, slot: int | None = None) -> Runner:
+        """A runner over this bot's inbox (`slot` numbers the runners of one process)."""
         s = self.settings
+        worker_id = None
+        if slot is not None:
+            worker_id = f"{socket.gethostname()}:{os.getpid()}:{slot}"
         return Runner(
             self.inbox,
             router,
@@ -116,7 +139,14 @@ class Bot:
             max_attempts=s.max_attempts,
             backoff_base=s.backoff_base,
             backoff_cap=s.backoff_cap,
+            worker_id=worker_id,
         )
+
+
+def _check_lease() -> None:
+    guard = current_lease()
+    if guard is not None:
+        guard.check()
 
 
 def build_app(settings: Settings, inbox: Inbox | None = None, on_stored: Any = None) -> Flask:
@@ -128,7 +158,7 @@ def build_app(settings: Settings, inbox: Inbox | None = None, on_stored: Any = N
     if not settings.webhook_secret:
         raise SystemExit("AUTHORBOT_WEBHOOK_SECRET is not set")
     app = create_app(
-        inbox or Inbox(settings.inbox_path),
+        inbox or open_inbox(settings.inbox_location, role="web"),
         settings.webhook_secret,
         max_body=settings.max_body,
         on_stored=on_stored,
@@ -183,7 +213,14 @@ def add_commands(sub: Any) -> None:
         epilog=environment_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.set_defaults(run=lambda a: worker())
+    p.add_argument(
+        "--concurrency",
+        type=int,
+        default=None,
+        metavar="N",
+        help="jobs worked at once by this process (default: AUTHORBOT_CONCURRENCY or 1)",
+    )
+    p.set_defaults(run=lambda a: worker(concurrency=a.concurrency))
     p = sub.add_parser(
         "pages",
         help="serve the author pages of a data checkout (preview)",
@@ -218,8 +255,18 @@ def _stop_on_signals(stop: threading.Event) -> None:
         signal.signal(sig, lambda *_: stop.set())
 
 
-def worker(settings: Settings | None = None, *, stop: threading.Event | None = None) -> int:
-    """`authorbot worker`: work the inbox until SIGTERM/SIGINT (or `stop` is set).
+def worker(
+    settings: Settings | None = None,
+    *,
+    stop: threading.Event | None = None,
+    concurrency: int | None = None,
+) -> int:
+    """`authorbot worker`: work the inbox until SIGTERM/SIGINT (or `stop` is set), with
+    `concurrency` runner threads (default: the settings').
+
+    The threads share this process's clones and indexes: jobs about different issues
+    overlap in their GitHub requests, and take turns on a repository's clone (its lock).
+    Several processes, each with its own state folder, share a PostgreSQL inbox.
 
     Returns:
         The process exit code (0).
@@ -230,9 +277,28 @@ def worker(settings: Settings | None = None, *, stop: threading.Event | None = N
     settings = settings or Settings.from_env()
     settings.require("worker", endpoint=False, worker=True)
     setup_logging(settings.log_level)
+    n = max(1, concurrency or settings.concurrency)
+    if n > 1 and not settings.inbox_is_shared:
+        log.info("%d runners on the SQLite inbox %s", n, settings.inbox_location)
     stop = stop or threading.Event()
     _stop_on_signals(stop)
-    Bot(settings).runner().run_forever(stop, idle_poll=settings.poll_seconds)
+    bot = Bot(settings)
+    threads = [
+        threading.Thread(
+            target=bot.runner(slot if n > 1 else None).run_forever,
+            kwargs={"stop": stop, "idle_poll": settings.poll_seconds},
+            name=f"runner-{slot}",
+            daemon=True,
+        )
+        for slot in range(n)
+    ]
+    for thread in threads:
+        thread.start()
+    while not stop.wait(1.0):  # a timed wait, so that the signal handlers run promptly
+        pass
+    for thread in threads:
+        thread.join(timeout=60)  # each finishes its job first
+    bot.inbox.close()
     return 0
 
 

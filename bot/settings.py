@@ -3,9 +3,9 @@
 The variables and their defaults are listed in docs/BOT.md ("Deploy"): the webhook
 secret, GitHub App or token credentials, the API base URL, the clone URL template, the
 state folder (inbox, clones, ORCID cache), the bot's login, the repositories it works
-on, the ORCID API URL, and worker tuning (lease, attempts, backoff, poll interval,
-request spacing, GitHub timeout, log level), and the public address previews are
-linked under.
+on, the ORCID API URL, the inbox (SQLite file or PostgreSQL URL), worker tuning
+(concurrency, lease, attempts, backoff, poll interval, request spacing, GitHub
+timeout, log level), and the public address previews are linked under.
 """
 
 from __future__ import annotations
@@ -50,6 +50,11 @@ class Settings:
     public_url: str | None = None
     # How many commits' preview pages each web process keeps loaded.
     preview_cache: int = 2
+    # `AUTHORBOT_INBOX`: a `postgresql://` URL (many workers, many machines) or a SQLite
+    # file; None: `inbox.sqlite3` in the state folder.
+    inbox_url: str | None = None
+    # Jobs one worker process works at a time (`authorbot worker --concurrency N`).
+    concurrency: int = 1
 
     def serves(self, repository: str | None) -> bool:
         """True when the bot works on `repository` (names compare case-insensitively)."""
@@ -60,13 +65,23 @@ class Settings:
 
     @property
     def inbox_path(self) -> Path:
-        """The SQLite inbox."""
+        """The SQLite inbox's file (when `inbox_url` does not name another)."""
         return self.state_dir / "inbox.sqlite3"
 
     @property
     def preview_dir(self) -> Path:
         """The preview records and the unpacked commits (`bot/github/previewstore.py`)."""
         return self.state_dir / "previews"
+
+    @property
+    def inbox_location(self) -> str:
+        """Where the inbox is: the PostgreSQL URL or the SQLite file's path."""
+        return self.inbox_url or str(self.inbox_path)
+
+    @property
+    def inbox_is_shared(self) -> bool:
+        """True for a PostgreSQL inbox (workers on other machines may share it)."""
+        return self.inbox_location.startswith(("postgresql://", "postgres://"))
 
     def clone_path(self, repository: str) -> Path:
         """Where the persistent clone of `owner/name` lives."""
@@ -156,6 +171,8 @@ class Settings:
             repositories=_repositories(env.get("AUTHORBOT_REPOSITORIES", "acl-org/acl-anthology")),
             public_url=_public_url(env.get("AUTHORBOT_PUBLIC_URL") or ""),
             preview_cache=_preview_cache(env.get("AUTHORBOT_PREVIEW_CACHE") or "2"),
+            inbox_url=env.get("AUTHORBOT_INBOX") or None,
+            concurrency=max(1, int(env.get("AUTHORBOT_CONCURRENCY", 1))),
         )
 
 
@@ -217,6 +234,8 @@ ENVIRONMENT: tuple[tuple[str, str], ...] = (
     ("GITHUB_API_URL", "the REST API (default https://api.github.com)"),
     ("AUTHORBOT_GIT_URL", "clone URL, {repo} = owner/name (default https://github.com/{repo}.git)"),
     ("AUTHORBOT_STATE_DIR", "the inbox, the clones, the ORCID cache (default var/authorbot)"),
+    ("AUTHORBOT_INBOX", "a postgresql:// URL many workers share (default: SQLite, state folder)"),
+    ("AUTHORBOT_CONCURRENCY", "jobs one worker process works at once (default 1)"),
     ("AUTHORBOT_BOT_LOGIN", "the bot's login, <app-slug>[bot]"),
     (
         "AUTHORBOT_REPOSITORIES",

@@ -9,12 +9,19 @@ fixture (both eras) with `era_root`, `era_index` and `era_copy`; `sample_index` 
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tarfile
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Index snapshots the tests' processes write go to a folder of this run, not ~/.cache.
+if "AUTHORBOT_CACHE_DIR" not in os.environ:
+    os.environ["AUTHORBOT_CACHE_DIR"] = tempfile.mkdtemp(prefix="authorbot-cache-")
+    atexit.register(shutil.rmtree, os.environ["AUTHORBOT_CACHE_DIR"], True)
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_ROOT = REPO / "bot" / "sample"  # the people.yaml era
@@ -104,3 +111,36 @@ def full_json_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def full_era_root(era: str, request: pytest.FixtureRequest) -> Path:
     """The full fixture of the era (read-only: copy before changing it)."""
     return Path(request.getfixturevalue("full_json_root" if era == "json" else "full_root"))
+
+
+@pytest.fixture(scope="session")
+def needs_postgres() -> None:
+    """Skips, saying why, when no PostgreSQL is installed (`.ci/run` installs Debian's
+    `postgresql`) or psycopg is missing."""
+    from benchmarks.pgserver import find_binaries
+
+    if find_binaries() is None:
+        pytest.skip("no PostgreSQL binaries (install Debian's 'postgresql'); PostgreSQL tests skipped")
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e '.[test]')")
+
+
+@pytest.fixture(scope="session")
+def pg_server(needs_postgres):
+    """A real PostgreSQL server for the whole run (initdb into a temp folder, pg_ctl on
+    a free port; `benchmarks/pgserver.py`)."""
+    from benchmarks.pgserver import PostgresServer
+
+    server = PostgresServer(fsync=False).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def inbox_location(request, tmp_path: Path) -> str:
+    """Where an inbox lives, once for each backend: a SQLite file, and an empty
+    database on the session's PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "inbox.sqlite3")
+    server = request.getfixturevalue("pg_server")
+    server.reset()
+    return server.url

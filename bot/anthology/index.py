@@ -11,18 +11,22 @@ modification time changed (`refresh`).
 from __future__ import annotations
 
 import gc
+import itertools
 import os
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.anthology.ids import collection_file
 from bot.anthology.names import Name
 from bot.anthology.people import PEOPLE_FILES, PeopleFile, PersonEntry
 from bot.anthology.peoplestore import find_people_file, read_people_file
 from bot.anthology.resolve import is_unverified_page, page_slug, resolve_occurrence
+from bot.anthology.textfile import read_text
 from bot.anthology.xmlscan import (
     CollectionScan,
     Item,
@@ -65,16 +69,20 @@ class DataIndex:
     _bibkeys: dict[str, str] | None = None
     _titles: dict[str, list[str]] | None = None
     _families: Counter[str] | None = None
+    # While loading: the snapshot's scans (bot/anthology/snapshot.py), or None.
+    _scan_cache: Any = field(default=None, repr=False)
 
     # ----------------------------------------------------------------- loading
 
     @classmethod
-    def load(cls, root: Path | str) -> DataIndex:
+    def load(cls, root: Path | str, scan_cache: Any = None) -> DataIndex:
         """Read a data repository.
 
         Parameters:
             root: the folder that holds `data/xml/` and the people file
                 (`data/json/people.json` or `data/yaml/people.yaml`).
+            scan_cache: gives a collection's scan for an unchanged file instead of
+                reading it (`snapshot.ScanCache`; see `snapshot.load_index`).
 
         Raises:
             DataRootError: if `data/xml/` or the people file is missing.
@@ -92,12 +100,14 @@ class DataIndex:
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            people_file = read_people_file(people_rel, people_path.read_text("utf-8"))
+            people_file = read_people_file(people_rel, read_text(people_path))
             index = cls(root, people_file, _stamp(people_path))
             index._index_people()
+            index._scan_cache = scan_cache
             for name in sorted(os.listdir(root / XML_DIR)):
                 if name.endswith(".xml"):
                     index._read_collection(name[:-4])
+            index._scan_cache = None  # only for the load: it holds a copy of it all
         finally:
             if was_enabled:
                 gc.enable()
@@ -123,17 +133,23 @@ class DataIndex:
         if people_rel != self.people_file.path or _stamp(people_path) != self.people_stamp:
             if people_rel != self.people_file.path:
                 changed.add(self.people_file.path)
-            self.people_file = read_people_file(people_rel, people_path.read_text("utf-8"))
+            self.people_file = read_people_file(people_rel, read_text(people_path))
             self.people_stamp = _stamp(people_path)
             self._index_people()
             changed.add(people_rel)
-        on_disk = {n[:-4] for n in os.listdir(self.root / XML_DIR) if n.endswith(".xml")}
-        for coll in sorted(set(self.files) | on_disk):
-            path = self.root / collection_file(coll)
+        # One scandir and a stat per file, no Path objects: this runs before every job,
+        # over 1,500 files.
+        on_disk: dict[str, tuple[int, int]] = {}
+        with os.scandir(self.root / XML_DIR) as entries:
+            for entry in entries:
+                if entry.name.endswith(".xml"):
+                    st = entry.stat()
+                    on_disk[entry.name[:-4]] = (st.st_size, st.st_mtime_ns)
+        for coll in sorted(set(self.files) | set(on_disk)):
             if coll not in on_disk:
                 self._forget_collection(coll)
                 changed.add(collection_file(coll))
-            elif coll not in self.files or self.files[coll].stamp != _stamp(path):
+            elif coll not in self.files or self.files[coll].stamp != on_disk[coll]:
                 self._forget_collection(coll)
                 self._read_collection(coll)
                 changed.add(collection_file(coll))
@@ -197,16 +213,25 @@ class DataIndex:
         again from its new line. Returns True when the file was read again instead
         (the edits were not only of author/editor lines)."""
         state = self.files[coll]
+        occurrences = state.scan.occurrences  # in file order
         by_start = {start: (end, new) for start, end, new in edits}
-        if len(by_start) != len(edits) or not by_start.keys() <= {
-            o.start for o in state.scan.occurrences
-        }:
+        # Occurrences before the first edit keep their offsets: start there (a big
+        # collection holds 20,000 of them, and this runs after every write).
+        first = bisect_left(occurrences, min(by_start, default=0), key=lambda o: o.start)
+        found = {
+            occurrences[i].start
+            for i in (
+                bisect_left(occurrences, s, lo=first, key=lambda o: o.start) for s in by_start
+            )
+            if i < len(occurrences) and occurrences[i].start in by_start
+        }
+        if len(by_start) != len(edits) or found != by_start.keys():
             # Not only author/editor lines: read the file again.
             self._forget_collection(coll)
             self._read_collection(coll)
             return True
         shift = 0
-        for occ in state.scan.occurrences:  # in file order
+        for occ in itertools.islice(occurrences, first, None):
             edit = by_start.get(occ.start)
             occ.start += shift
             if edit is None:
@@ -232,11 +257,14 @@ class DataIndex:
     def _read_collection(self, coll: str) -> None:
         path = self.root / collection_file(coll)
         stamp = _stamp(path)
-        try:
-            text = path.read_text("utf-8")
-        except UnicodeDecodeError:
-            raise XMLScanError(f"{collection_file(coll)} is not UTF-8 text") from None
-        scan = scan_collection(coll, text, self._names)
+        cached = self._scan_cache
+        scan = cached.get(coll, stamp, self._names) if cached is not None else None
+        if scan is None:
+            try:
+                text = read_text(path)
+            except UnicodeDecodeError:
+                raise XMLScanError(f"{collection_file(coll)} is not UTF-8 text") from None
+            scan = scan_collection(coll, text, self._names)
         self.files[coll] = _FileState(stamp, scan)
         for item in scan.items:
             self.items[item.id] = item

@@ -52,6 +52,19 @@ def make_name(first: str | None, last: str) -> Name:
 
 
 _SLUGS: dict[Name, str] = {}
+
+
+def known_slugs() -> list[tuple[Name, str]]:
+    """Every slug computed (or remembered) so far in this process."""
+    return list(_SLUGS.items())
+
+
+def remember_slug(name: Name, slug: str) -> None:
+    """Take a slug computed earlier for `name` (a snapshot's: bot/anthology/snapshot.py),
+    so that it is not computed again."""
+    _SLUGS[name] = slug
+
+
 _PLAIN_ASCII = re.compile(r"[A-Za-z0-9 .-]+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 

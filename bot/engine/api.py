@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.anthology.ids import collection_file
 from bot.anthology.index import DataIndex
+from bot.anthology.textfile import file_stamp, read_text
 from bot.engine.parse import parse_issue
 from bot.engine.plan import Plan, plan_request
 from bot.engine.request import validate_fix_request
@@ -51,11 +52,16 @@ def apply_plan(index: DataIndex, plan: Plan) -> list[str]:
         # The repository moved to the other people file since the plan was made.
         raise StaleDataError(f"{index.people_file.path} is not the file the plan changes")
     for path, change in plan.files.items():
+        # A collection file can be 4 MB: its stamp says whether it changed, without
+        # reading and decoding it again.
         try:
-            current = (index.root / path).read_text("utf-8")
+            if change.stamp is not None:
+                changed = file_stamp(index.root / path) != change.stamp
+            else:
+                changed = read_text(index.root / path) != change.old
         except FileNotFoundError:
             raise StaleDataError(f"{path} is gone since the plan was made") from None
-        if current != change.old:
+        if changed:
             raise StaleDataError(f"{path} changed since the plan was made")
     written = write_files_atomically(index.root, {p: c.new for p, c in plan.files.items()})
     people = plan.files.get(index.people_file.path)

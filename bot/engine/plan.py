@@ -29,6 +29,7 @@ from bot.anthology.resolve import (
     resolve_occurrence,
     unverified_page,
 )
+from bot.anthology.textfile import file_stamp, read_text
 from bot.anthology.xmlscan import ROLE_VOLUME_EDITOR, Occurrence
 from bot.engine.decide import Decision, decide
 from bot.engine.lookup import look_up
@@ -53,12 +54,18 @@ class Move:
 
 @dataclass(frozen=True)
 class FileChange:
-    """A file's text before and after, and the edits between them."""
+    """A file's text before and after, and the edits between them.
+
+    `stamp` is the file's (size, mtime_ns) taken just before `old` was read from it:
+    `apply_plan` compares it instead of reading the file again (None: it compares the
+    text).
+    """
 
     path: str
     old: str
     new: str
     edits: tuple[TextEdit, ...]
+    stamp: tuple[int, int] | None = None
 
     @property
     def diff(self) -> str:
@@ -921,7 +928,8 @@ def _file_changes(
             by_coll[occ.collection].append(occ)
     for coll, occs in sorted(by_coll.items()):
         path = collection_file(coll)
-        old = (index.root / path).read_text("utf-8")
+        stamp = file_stamp(index.root / path)  # before the read: a later change shows
+        old = read_text(index.root / path)
         edits = []
         for occ in occs:
             line = old[occ.start : occ.end]
@@ -931,7 +939,7 @@ def _file_changes(
                 )
                 return {}
             edits.append(TextEdit(occ.start, occ.end, set_person_id(line, new_ids[occ])))
-        files[path] = FileChange(path, old, apply_edits(old, edits), tuple(sorted(edits)))
+        files[path] = FileChange(path, old, apply_edits(old, edits), tuple(sorted(edits)), stamp)
     if people_changes:
         pf = index.people_file
         edits = refine_edits(pf.text, [TextEdit(s, e, t) for s, e, t in pf.edits(people_changes)])

@@ -80,14 +80,15 @@ def refine_edits(old: str, edits: Sequence[TextEdit]) -> list[TextEdit]:
 def unified_diff(path: str, old: str, edits: Sequence[TextEdit], context: int = 3) -> str:
     """The unified diff (`git diff` style, `a/` and `b/` prefixes) of the edits.
 
-    Computed from the edits themselves, not by comparing the two texts, so it costs
-    time in the size of the change, not of the file.
+    Computed from the edits themselves, not by comparing the two texts, and reading
+    only the lines around them: it costs time in the size of the change, not of the
+    file (a collection file can be 4 MB).
     """
     if not edits:
         return ""
-    old_lines = split_lines(old)
-    # (first old line, number of old lines, new lines) for every edit
-    changes: list[tuple[int, int, list[str]]] = []
+    total = old.count("\n") + (1 if old and not old.endswith("\n") else 0)
+    # (first old line, number of old lines, new lines, offset where the first line starts)
+    changes: list[tuple[int, int, list[str], int]] = []
     for edit in sorted(edits):
         first = old.count("\n", 0, edit.start)
         span = old[edit.start : edit.end]
@@ -97,11 +98,12 @@ def unified_diff(path: str, old: str, edits: Sequence[TextEdit], context: int = 
         else:
             new_text = edit.new
         count = span.count("\n") + (0 if span.endswith("\n") or not span else 1)
-        changes.append((first, count, split_lines(new_text)))
-    hunks: list[list[tuple[int, int, list[str]]]] = []
+        line_start = old.rfind("\n", 0, edit.start) + 1
+        changes.append((first, count, split_lines(new_text), line_start))
+    hunks: list[list[tuple[int, int, list[str], int]]] = []
     for change in changes:
         if hunks:
-            last_first, last_count, _ = hunks[-1][-1]
+            last_first, last_count, _, _ = hunks[-1][-1]
             if change[0] - (last_first + last_count) <= 2 * context:
                 hunks[-1].append(change)
                 continue
@@ -110,21 +112,21 @@ def unified_diff(path: str, old: str, edits: Sequence[TextEdit], context: int = 
     shift = 0  # new line number minus old line number before the current hunk
     for hunk in hunks:
         start = max(0, hunk[0][0] - context)
-        stop = min(len(old_lines), hunk[-1][0] + hunk[-1][1] + context)
+        stop = min(total, hunk[-1][0] + hunk[-1][1] + context)
         body: list[str] = []
-        pos = start
+        pos, pos_offset = start, _walk(old, hunk[0][0], hunk[0][3], start)
         new_count = 0
-        for first, count, new_lines in hunk:
-            for line in old_lines[pos:first]:
+        for first, count, new_lines, line_start in hunk:
+            for line in split_lines(old[pos_offset:line_start]):
                 body.append(" " + line)
                 new_count += 1
-            for line in old_lines[first : first + count]:
+            pos, pos_offset = first + count, _walk(old, first, line_start, first + count)
+            for line in split_lines(old[line_start:pos_offset]):
                 body.append("-" + line)
             for line in new_lines:
                 body.append("+" + line)
                 new_count += 1
-            pos = first + count
-        for line in old_lines[pos:stop]:
+        for line in split_lines(old[pos_offset : _walk(old, pos, pos_offset, stop)]):
             body.append(" " + line)
             new_count += 1
         old_count = stop - start
@@ -135,6 +137,19 @@ def unified_diff(path: str, old: str, edits: Sequence[TextEdit], context: int = 
         )
         shift += new_count - old_count
     return "".join(out)
+
+
+def _walk(text: str, line: int, offset: int, target: int) -> int:
+    """The offset where line `target` starts, found by walking line by line from line
+    `line`, which starts at `offset` (the end of the text past the last line)."""
+    while line < target:
+        newline = text.find("\n", offset)
+        if newline < 0:
+            return len(text)
+        offset, line = newline + 1, line + 1
+    while line > target:
+        offset, line = text.rfind("\n", 0, offset - 1) + 1, line - 1
+    return offset
 
 
 def _range(start: int, count: int) -> str:

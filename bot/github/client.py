@@ -13,6 +13,7 @@ token; the API base URL is configurable (GitHub Enterprise, the stand-in in test
 from __future__ import annotations
 
 import base64
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -51,38 +52,98 @@ class GitHubAuth:
     seconds_between_writes: float | None = 1.0
 
     def connect(self, installation_id: int | None) -> tuple[Github, Callable[[], str]]:
-        """A PyGithub client and a function giving a token usable for `git push`.
+        """A PyGithub client and a function giving a token usable for `git push`
+        (a new connector each call: nothing cached; the worker keeps a `Connector`).
 
         Raises:
             PermanentError: neither a token nor an app id and key are configured.
         """
-        auth: Auth.Auth
-        if self.app_id and self.private_key:
+        return Connector(self).connect(installation_id)
+
+
+# An installation token lives an hour; one with less than this left is replaced, so
+# that a job (and its git push) never starts with a token about to run out.
+TOKEN_MARGIN_SECONDS = 300.0
+
+
+class Connector:
+    """Clients for `auth`, with the installation tokens of a GitHub App cached until
+    shortly before they expire (one token per installation an hour, not one per job).
+    Safe to share between threads.
+
+    Parameters:
+        auth: the credentials.
+        clock: seconds since the epoch (tests pass their own).
+    """
+
+    def __init__(self, auth: GitHubAuth, clock: Callable[[], float] = time.time) -> None:
+        self.auth = auth
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._tokens: dict[int, tuple[str, float]] = {}  # installation -> token, expiry
+        self.minted = 0
+
+    def installation_token(
+        self, installation_id: int, on_mint: Callable[[float], None] | None = None
+    ) -> str:
+        """A token for the installation: the cached one while it has time left, else a
+        new one (`POST /app/installations/{id}/access_tokens`; `on_mint` hears how
+        long that request took)."""
+        with self._lock:
+            cached = self._tokens.get(installation_id)
+            if cached and cached[1] - self._clock() > TOKEN_MARGIN_SECONDS:
+                return cached[0]
+            assert self.auth.app_id and self.auth.private_key
+            integration = GithubIntegration(
+                auth=Auth.AppAuth(self.auth.app_id, self.auth.private_key),
+                base_url=self.auth.api_url,
+                timeout=int(max(1, self.auth.timeout)),
+            )
+            started = time.perf_counter()
+            with _translated():
+                grant = integration.get_access_token(installation_id)
+            if on_mint is not None:
+                on_mint(time.perf_counter() - started)
+            expires = grant.expires_at.timestamp() if grant.expires_at else self._clock() + 3600
+            self._tokens[installation_id] = (grant.token, expires)
+            self.minted += 1
+            return grant.token
+
+    def connect(
+        self, installation_id: int | None, on_mint: Callable[[float], None] | None = None
+    ) -> tuple[Github, Callable[[], str]]:
+        """A PyGithub client and a function giving a token usable for `git push`
+        (`on_mint` hears of a token request made for it).
+
+        Raises:
+            PermanentError: neither a token nor an app id and key are configured, or
+                an app without the delivery's installation id.
+            TransientError: GitHub did not answer the token request.
+        """
+        auth = self.auth
+        if auth.app_id and auth.private_key:
             if installation_id is None:
                 raise PermanentError("a GitHub App needs the installation id of the delivery")
-            app = Auth.AppAuth(self.app_id, self.private_key)
-            integration = GithubIntegration(auth=app, base_url=self.api_url)
-            auth = app.get_installation_auth(installation_id, requester=integration.requester)
-            inst = auth
+            installation = installation_id
+            current = self.installation_token(installation, on_mint)
 
             def token() -> str:
-                return inst.token  # refreshed by PyGithub when it runs out
-        elif self.token:
-            auth = Auth.Token(self.token)
-            plain = self.token
+                return self.installation_token(installation)
+        elif auth.token:
+            current = auth.token
 
             def token() -> str:
-                return plain
+                return current
         else:
             raise PermanentError("no GitHub credentials: set GITHUB_TOKEN or the app's id and key")
         gh = Github(
-            auth=auth,
-            base_url=self.api_url,
-            timeout=int(max(1, self.timeout)),
+            auth=Auth.Token(current),
+            base_url=auth.api_url,
+            timeout=int(max(1, auth.timeout)),
             retry=None,
             lazy=True,
-            seconds_between_requests=self.seconds_between_requests,
-            seconds_between_writes=self.seconds_between_writes,
+            seconds_between_requests=auth.seconds_between_requests,
+            seconds_between_writes=auth.seconds_between_writes,
         )
         return gh, token
 
@@ -126,6 +187,16 @@ def classify(exc: Exception) -> Exception:
     return exc
 
 
+def _next_link(headers: dict[str, Any]) -> str | None:
+    """The `rel="next"` URL of a `Link` header, if any."""
+    link = {k.lower(): v for k, v in (headers or {}).items()}.get("link") or ""
+    for part in link.split(","):
+        url, _, rel = part.partition(";")
+        if 'rel="next"' in rel:
+            return url.strip().strip("<>")
+    return None
+
+
 @contextmanager
 def _translated() -> Iterator[None]:
     try:
@@ -134,67 +205,109 @@ def _translated() -> Iterator[None]:
         raise classify(exc) from exc
 
 
-class GitHubRepo:
-    """The calls the bot makes on one repository (`owner/name`)."""
+DEFAULT_BRANCH_TTL = 600.0  # seconds a worker trusts the default branch it was told
 
-    def __init__(self, gh: Github, full_name: str) -> None:
+
+class GitHubRepo:
+    """The calls the bot makes on one repository (`owner/name`).
+
+    Every call is one REST request through PyGithub's requester (its timeouts and
+    request spacing), and lists are read page by page as GitHub sends them: PyGithub's
+    objects would complete themselves with one more request per listed item.
+    `requests` and `seconds` count this client's requests and the time spent in them.
+    """
+
+    def __init__(
+        self,
+        gh: Github,
+        full_name: str,
+        branch_cache: dict[str, tuple[str, float]] | None = None,
+    ) -> None:
         self.gh = gh
         self.full_name = full_name
-        self._repo = gh.get_repo(full_name)  # lazy: `connect` makes a lazy client
         self._default_branch: str | None = None
+        # Shared between the jobs of a worker: repository -> (default branch, asked at).
+        self._branch_cache = branch_cache
+        self.requests = 0
+        self.seconds = 0.0
+        # Called before every request that changes something (the worker's lease check).
+        self.before_write: Callable[[], None] | None = None
+
+    def _call(self, verb: str, url: str, **kwargs: Any) -> tuple[dict[str, Any], Any]:
+        if verb != "GET" and self.before_write is not None:
+            self.before_write()
+        started = time.perf_counter()
+        try:
+            with _translated():
+                return self.gh.requester.requestJsonAndCheck(verb, url, **kwargs)
+        finally:
+            self.requests += 1
+            self.seconds += time.perf_counter() - started
 
     def _json(self, verb: str, path: str, **kwargs: Any) -> Any:
-        with _translated():
-            _, data = self.gh.requester.requestJsonAndCheck(
-                verb, f"/repos/{self.full_name}{path}", **kwargs
-            )
-        return data
+        return self._call(verb, f"/repos/{self.full_name}{path}", **kwargs)[1]
+
+    def _pages(self, path: str, parameters: dict[str, Any] | None = None) -> list[Any]:
+        """Every item of a list endpoint, 100 a page, following `Link: rel="next"`."""
+        items: list[Any] = []
+        url: str | None = f"/repos/{self.full_name}{path}"
+        params: dict[str, Any] | None = {**(parameters or {}), "per_page": 100}
+        while url is not None:
+            headers, data = self._call("GET", url, parameters=params)
+            items += data or []
+            url = _next_link(headers)
+            params = None  # the next link carries the query
+        return items
 
     def default_branch(self) -> str:
-        """The repository's default branch (asked once per client)."""
+        """The repository's default branch: asked once per client, and with a
+        `branch_cache`, once every `DEFAULT_BRANCH_TTL` seconds per worker (a renamed
+        default branch is seen that much later; the jobs meanwhile fail to fetch the
+        old name and are retried)."""
         if self._default_branch is None:
-            self._default_branch = str(self._json("GET", "")["default_branch"])
+            cache, now = self._branch_cache, time.monotonic()
+            cached = cache.get(self.full_name) if cache is not None else None
+            if cached is not None and now - cached[1] < DEFAULT_BRANCH_TTL:
+                self._default_branch = cached[0]
+            else:
+                self._default_branch = str(self._json("GET", "")["default_branch"])
+                if cache is not None:
+                    cache[self.full_name] = (self._default_branch, now)
         return self._default_branch
 
     def get_issue(self, number: int) -> dict[str, Any]:
         """The issue's JSON as GitHub returns it now (not as the webhook saw it)."""
-        with _translated():
-            return dict(self._repo.get_issue(number).raw_data)
+        return dict(self._json("GET", f"/issues/{number}"))
 
     def list_comments(self, number: int) -> list[dict[str, Any]]:
         """Every comment on an issue, oldest first."""
-        with _translated():
-            return [c.raw_data for c in self._repo.get_issue(number).get_comments()]
+        return self._pages(f"/issues/{number}/comments")
 
     def create_comment(self, number: int, body: str) -> dict[str, Any]:
         """Post a comment."""
-        with _translated():
-            return dict(self._repo.get_issue(number).create_comment(body).raw_data)
+        return dict(self._json("POST", f"/issues/{number}/comments", input={"body": body}))
 
     def edit_comment(self, number: int, comment_id: int, body: str) -> None:
         """Replace a comment's body."""
-        with _translated():
-            self._repo.get_issue(number).get_comment(comment_id).edit(body)
+        self._json("PATCH", f"/issues/comments/{comment_id}", input={"body": body})
 
     def add_labels(self, number: int, names: list[str]) -> None:
         """Add labels (GitHub creates unknown labels)."""
         if names:
-            with _translated():
-                self._repo.get_issue(number).add_to_labels(*names)
+            self._json("POST", f"/issues/{number}/labels", input={"labels": list(names)})
 
     def remove_label(self, number: int, name: str) -> None:
         """Remove a label; removing one that is not there is fine."""
+        quoted = urllib.parse.quote(name, safe="")
         try:
-            with _translated():
-                self._repo.get_issue(number).remove_from_labels(name)
+            self._json("DELETE", f"/issues/{number}/labels/{quoted}")
         except PermanentError as exc:
             if exc.status != 404:
                 raise
 
     def react(self, number: int, comment_id: int, content: str) -> None:
         """Add a reaction (`+1`, `-1`, `eyes`, `confused`, ...) to a comment (idempotent)."""
-        with _translated():
-            self._repo.get_issue(number).get_comment(comment_id).create_reaction(content)
+        self._json("POST", f"/issues/comments/{comment_id}/reactions", input={"content": content})
 
     def collaborator_role(self, login: str) -> str:
         """The user's role on the repository (`admin`, `maintain`, `write`, `triage`,
@@ -215,16 +328,15 @@ class GitHubRepo:
     def find_open_pull(self, head_branch: str) -> dict[str, Any] | None:
         """The open pull request from `head_branch` of this repository, if any."""
         owner = self.full_name.split("/")[0]
-        with _translated():
-            for pull in self._repo.get_pulls(state="open", head=f"{owner}:{head_branch}"):
-                if pull.raw_data["head"]["ref"] == head_branch:
-                    return dict(pull.raw_data)
+        pulls = self._pages("/pulls", {"state": "open", "head": f"{owner}:{head_branch}"})
+        for pull in pulls:
+            if pull["head"]["ref"] == head_branch:
+                return dict(pull)
         return None
 
     def list_open_pulls(self) -> list[dict[str, Any]]:
         """Every open pull request of the repository."""
-        with _translated():
-            return [dict(p.raw_data) for p in self._repo.get_pulls(state="open")]
+        return [dict(p) for p in self._pages("/pulls", {"state": "open"})]
 
     def find_pulls(self, head_branch: str, state: str = "all") -> list[dict[str, Any]]:
         """The pull requests from `head_branch` of this repository in `state` (`open`,
@@ -255,10 +367,8 @@ class GitHubRepo:
 
     def create_pull(self, title: str, body: str, head: str, base: str) -> dict[str, Any]:
         """Open a pull request. A 422 "already exists" raises PermanentError(422)."""
-        with _translated():
-            return dict(
-                self._repo.create_pull(title=title, body=body, head=head, base=base).raw_data
-            )
+        fields = {"title": title, "body": body, "head": head, "base": base}
+        return dict(self._json("POST", "/pulls", input=fields))
 
     def edit_pull(self, number: int, **fields: str) -> dict[str, Any]:
         """Change a pull request's title, body, or state."""

@@ -10,6 +10,11 @@ holds the same tree on the same base, nothing is pushed, so a re-run is a no-op.
 Credentials are never written to `.git/config`: for https remotes the token goes in
 an `http.extraHeader` passed through the environment of each git command.
 A file lock serialises git work between worker threads and processes.
+
+Before anything writes into the working tree (a plan being applied), a marker file
+`.git/authorbot-dirty` is made; `reset_to` removes it once the checkout is clean again.
+So `sync` knows, without looking at 1,500 files, that a clone already at the default
+branch's head with no marker needs no checkout: a killed job leaves the marker behind.
 """
 
 from __future__ import annotations
@@ -64,6 +69,19 @@ class DataClone:
         self.remote_url = remote_url
         self.token = token
         self.author = author
+        # Called before every push (the worker's lease check).
+        self.before_push: Callable[[], None] | None = None
+        self._remote_checked = False  # the origin URL was checked by this process
+        # False when the last `sync` found the checkout already right (nothing changed).
+        self.last_sync_reset = True
+
+    @property
+    def _dirty_marker(self) -> Path:
+        return self.path / ".git" / "authorbot-dirty"
+
+    def mark_dirty(self) -> None:
+        """Say that the working tree is about to be written (see the module docstring)."""
+        self._dirty_marker.touch()
 
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -124,8 +142,10 @@ class DataClone:
     def ensure(self, default_branch: str) -> None:
         """Clone once (single branch, no tags); later calls only check the remote URL."""
         if (self.path / ".git").is_dir():
-            if self.git("remote", "get-url", "origin") != self.remote_url:
-                self.git("remote", "set-url", "origin", self.remote_url)
+            if not self._remote_checked:
+                if self.git("remote", "get-url", "origin") != self.remote_url:
+                    self.git("remote", "set-url", "origin", self.remote_url)
+                self._remote_checked = True
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.git(
@@ -153,8 +173,18 @@ class DataClone:
             "fetch", "--no-tags", "--prune", "origin", f"+refs/heads/{default_branch}:{remote_ref}"
         )
         head = self.git("rev-parse", remote_ref)
-        self.reset_to(head)
+        self.last_sync_reset = self._dirty_marker.exists() or self._detached_head() != head
+        if self.last_sync_reset:
+            self.reset_to(head)
         return head
+
+    def _detached_head(self) -> str | None:
+        """The commit HEAD is detached at, read from `.git/HEAD` (None: on a branch)."""
+        try:
+            text = (self.path / ".git" / "HEAD").read_text("ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return None if text.startswith("ref:") else text
 
     def clear_stale_locks(self) -> list[str]:
         """Remove the lock files a git command killed mid-way left in the clone
@@ -180,8 +210,10 @@ class DataClone:
 
     def reset_to(self, commit: str) -> None:
         """Check out `commit` detached and remove anything a job left behind."""
+        self._dirty_marker.touch()  # until both commands succeeded
         self.git("checkout", "--quiet", "--force", "--detach", commit)
         self.git("clean", "-fdq")
+        self._dirty_marker.unlink(missing_ok=True)
 
     def remote_head(self, branch: str) -> str | None:
         """The remote branch's head commit, or None when it does not exist."""
@@ -243,6 +275,8 @@ class DataClone:
             )
             if self.chain(base, remote) == self.chain(base, head):
                 return BranchResult(head=remote, base=base, pushed=False)
+        if self.before_push is not None:
+            self.before_push()
         self.git(
             "push",
             "--quiet",
@@ -267,6 +301,8 @@ class DataClone:
         it); False when the clone does not have that commit."""
         if not self.has_commit(commit):
             return False
+        if self.before_push is not None:
+            self.before_push()
         self.git("push", "--quiet", "--force", "origin", f"{commit}:refs/heads/{branch}")
         return True
 

@@ -983,22 +983,20 @@ class FakeGitHub(JsonServer):
             with self.lock:
                 self.tokens[token] = "authorbot[bot]"
             expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
-            return self._record(
-                req,
-                Reply(
-                    201,
-                    {
-                        "token": token,
-                        "expires_at": expires,
-                        "repository_selection": "all",
-                        "permissions": {
-                            "contents": "write",
-                            "issues": "write",
-                            "pull_requests": "write",
-                            "metadata": "read",
-                        },
+            # Recorded by after(), like every other answer.
+            return Reply(
+                201,
+                {
+                    "token": token,
+                    "expires_at": expires,
+                    "repository_selection": "all",
+                    "permissions": {
+                        "contents": "write",
+                        "issues": "write",
+                        "pull_requests": "write",
+                        "metadata": "read",
                     },
-                ),
+                },
             )
 
         @self.route("GET", repo)

@@ -60,6 +60,13 @@ class JobContext:
             raise RuntimeError("this context cannot queue follow-up jobs")
         self.enqueue(f"{key}:{self.delivery_id}", action, number, payload)
 
+    def usage(self) -> dict[str, int]:
+        """What the job asked of GitHub so far: requests, and milliseconds spent in them."""
+        return {
+            "github_requests": self.repo.requests,
+            "github_ms": round(self.repo.seconds * 1000),
+        }
+
     def is_bot(self, user: dict[str, Any] | None) -> bool:
         """True for the bot itself (and, to be safe, for any other bot account)."""
         if not user:

@@ -1,4 +1,4 @@
-"""The durable inbox: webhook deliveries stored in SQLite before the webhook is answered.
+"""The durable inbox: webhook deliveries stored before the webhook is answered.
 
 One row per `X-GitHub-Delivery` id, so a redelivered webhook is stored once and worked
 once. A worker *claims* a row with a lease (a visibility timeout): while it works it
@@ -7,8 +7,15 @@ restart, or by another worker) takes the row again. Work is therefore at least o
 and the handlers are idempotent. Two rows about the same issue are never leased at the
 same time, so one issue's events are worked one after another, in arrival order.
 
-WAL mode lets the web process write while a worker process reads; every write is one
-short transaction (`BEGIN IMMEDIATE`), so the webhook answers in milliseconds.
+Two backends behind one interface (`Inbox`), chosen by `open_inbox(location)`:
+
+- SQLite (`SqliteInbox`, here; the default): one file on a local disk, shared by the
+  web process and the worker processes of one machine. WAL mode lets the web process
+  write while a worker reads; every write is one short transaction (`BEGIN IMMEDIATE`).
+  Concurrent `put`s of one process are committed together (group commit: one fsync for
+  all of them), and each returns only after its row is durable.
+- PostgreSQL (`PostgresInbox`, `bot/worker/inbox_pg.py`), for a `postgresql://` URL:
+  many worker processes on many machines share one inbox.
 """
 
 from __future__ import annotations
@@ -21,7 +28,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
+
+from bot.worker.job import ROW_FIELDS, Clock, Job, LeaseLost
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -47,29 +56,99 @@ CREATE INDEX IF NOT EXISTS deliveries_ready ON deliveries (state, not_before, re
 CREATE INDEX IF NOT EXISTS deliveries_issue ON deliveries (repository, issue, state);
 """
 
-Clock = Callable[[], float]
+class Inbox(Protocol):
+    """What the web app and the runner need of an inbox (both backends provide it).
+
+    Guarantees: `put` returns only once the delivery is durable (committed), and stores
+    a delivery id once; `claim` leases the oldest ready delivery, never one whose issue
+    has another delivery leased or older and ready (one issue at a time, in arrival
+    order); a lease that runs out makes the delivery claimable again; `complete`,
+    `fail`, `retry_later` and `renew` count only from the lease's owner.
+    """
+
+    def put(
+        self,
+        delivery_id: str,
+        event: str,
+        payload: dict[str, Any],
+        *,
+        action: str | None = None,
+        repository: str | None = None,
+        issue: int | None = None,
+        installation: int | None = None,
+    ) -> bool:
+        """Store a delivery durably. Returns False when this id was stored before."""
+        ...
+
+    def claim(self, owner: str, lease_seconds: float) -> Job | None:
+        """Lease the oldest ready delivery to `owner`, or None when nothing is ready."""
+        ...
+
+    def renew(self, job: Job, lease_seconds: float) -> None:
+        """Extend a job's lease; raises LeaseLost when it is no longer this owner's."""
+        ...
+
+    def complete(self, job: Job) -> None:
+        """Mark a job done."""
+        ...
+
+    def fail(self, job: Job, error: str) -> None:
+        """Give up on a job for good; it stays for inspection."""
+        ...
+
+    def retry_later(self, job: Job, delay: float, error: str) -> None:
+        """Give a job back, to be claimed again after `delay` seconds."""
+        ...
+
+    def prune(self, older_than: float) -> int:
+        """Delete deliveries done more than `older_than` seconds ago; returns how many."""
+        ...
+
+    def get(self, delivery_id: str) -> dict[str, Any] | None:
+        """One delivery's row as a dict."""
+        ...
+
+    def counts(self) -> dict[str, int]:
+        """How many deliveries are in each state."""
+        ...
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Every delivery (without its payload), for operators and the benchmarks."""
+        ...
+
+    def check(self) -> str:
+        """The store's own consistency check: `ok`, or what is wrong."""
+        ...
+
+    def close(self) -> None:
+        """Release the connections."""
+        ...
 
 
-@dataclass(frozen=True)
-class Job:
-    """A claimed delivery. `attempts` counts this claim (1 on the first try)."""
+def open_inbox(location: str | Path, clock: Clock = time.time, *, role: str = "worker") -> Inbox:
+    """The inbox at `location`: a `postgresql://` (or `postgres://`) URL, or the path of
+    a SQLite file.
 
-    id: str
-    event: str
-    action: str | None
-    repository: str | None
-    issue: int | None
-    installation: int | None
-    payload: dict[str, Any]
-    attempts: int
-    lease_owner: str
+    Parameters:
+        location: where the inbox lives.
+        clock: seconds since the epoch (tests pass their own).
+        role: `web` or `worker`; names PostgreSQL connections (`authorbot-<role>`), so an
+            operator sees who holds which.
+    """
+    text = str(location)
+    if text.startswith(("postgresql://", "postgres://")):
+        from bot.worker.inbox_pg import PostgresInbox
+
+        return PostgresInbox(text, clock, application_name=f"authorbot-{role}")
+    return SqliteInbox(Path(text), clock)
 
 
-class LeaseLost(Exception):
-    """The job's lease ran out and another worker may have claimed it."""
+T = TypeVar("T")
+
+LOCK_WAIT_SECONDS = 30.0  # how long a write waits for another process's transaction
 
 
-class Inbox:
+class SqliteInbox:
     """The SQLite inbox at `path` (created on first use).
 
     Parameters:
@@ -84,8 +163,10 @@ class Inbox:
         # One connection shared by this process's threads, behind a lock: SQLite
         # serialises writers anyway, and a connection per request thread would leak.
         self._lock = threading.RLock()
+        self._queue_lock = threading.Lock()
+        self._queue: list[_PendingPut] = []
         self._conn = sqlite3.connect(
-            self.path, timeout=30, isolation_level=None, check_same_thread=False
+            self.path, timeout=LOCK_WAIT_SECONDS, isolation_level=None, check_same_thread=False
         )
         self._conn.execute("PRAGMA journal_mode=WAL")
         # FULL: an acknowledged delivery survives a power cut, not only a crash.
@@ -93,12 +174,14 @@ class Inbox:
         self._conn.row_factory = sqlite3.Row
         with self._lock:
             self._conn.executescript(_SCHEMA)
+            # From here on, waits for another process's transaction are ours (_retry).
+            self._conn.execute("PRAGMA busy_timeout = 0")
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
             db = self._conn
-            db.execute("BEGIN IMMEDIATE")
+            self._begin(db)
             try:
                 yield db
             except BaseException:
@@ -106,9 +189,13 @@ class Inbox:
                 raise
             db.execute("COMMIT")
 
+    @staticmethod
+    def _begin(db: sqlite3.Connection) -> None:
+        _retry(lambda: db.execute("BEGIN IMMEDIATE"))
+
     def _read(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
         with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+            return _retry(lambda: self._conn.execute(sql, params).fetchall())
 
     def close(self) -> None:
         """Close the connection."""
@@ -126,24 +213,54 @@ class Inbox:
         issue: int | None = None,
         installation: int | None = None,
     ) -> bool:
-        """Store a delivery durably. Returns False when this id was stored before."""
-        with self._tx() as db:
-            cur = db.execute(
-                "INSERT OR IGNORE INTO deliveries"
-                " (id, event, action, repository, issue, installation, payload, received_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    delivery_id,
-                    event,
-                    action,
-                    repository,
-                    issue,
-                    installation,
-                    json.dumps(payload),
-                    self._clock(),
-                ),
+        """Store a delivery durably. Returns False when this id was stored before.
+
+        Threads that call this at the same time share one transaction (one fsync): the
+        first to get the connection commits every row waiting by then, and each caller
+        returns only after the commit that holds its row.
+        """
+        item = _PendingPut(
+            (
+                delivery_id,
+                event,
+                action,
+                repository,
+                issue,
+                installation,
+                json.dumps(payload),
+                self._clock(),
             )
-            return cur.rowcount == 1
+        )
+        with self._queue_lock:
+            self._queue.append(item)
+        with self._lock:  # waiting here is what lets the rows of other threads gather
+            if not item.done:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                self._commit_puts(batch)
+        if item.error is not None:
+            raise item.error
+        return item.new
+
+    def _commit_puts(self, batch: list[_PendingPut]) -> None:
+        try:
+            with self._tx() as db:
+                for pending in batch:
+                    cur = db.execute(
+                        "INSERT OR IGNORE INTO deliveries (id, event, action, repository,"
+                        " issue, installation, payload, received_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        pending.params,
+                    )
+                    pending.new = cur.rowcount == 1
+        except BaseException as exc:  # nothing of the batch is stored: every caller hears so
+            for pending in batch:
+                pending.new = False
+                pending.error = exc if isinstance(exc, Exception) else RuntimeError(repr(exc))
+            raise
+        finally:
+            for pending in batch:
+                pending.done = True
 
     def claim(self, owner: str, lease_seconds: float) -> Job | None:
         """Lease the oldest ready delivery to `owner`, or None when nothing is ready.
@@ -250,3 +367,42 @@ class Inbox:
         """How many deliveries are in each state."""
         rows = self._read("SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state")
         return {row["state"]: row["n"] for row in rows}
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Every delivery (without its payload)."""
+        return [dict(row) for row in self._read(f"SELECT {ROW_FIELDS} FROM deliveries")]
+
+    def check(self) -> str:
+        """`PRAGMA integrity_check`: `ok` when the file is sound."""
+        return str(self._read("PRAGMA integrity_check")[0][0])
+
+
+def _retry(statement: Callable[[], T]) -> T:
+    """Run a statement, trying again while another process holds the database.
+
+    SQLite's own busy handler sleeps 25 to 100 ms between tries once a wait is long;
+    with two web processes and a worker each writing for a few milliseconds, that
+    turned waits of milliseconds into answers of hundreds. This tries again after at
+    most 2 ms, for up to `LOCK_WAIT_SECONDS`.
+    """
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    pause = 0.0002
+    while True:
+        try:
+            return statement()
+        except sqlite3.OperationalError as exc:
+            busy = "locked" in str(exc) or "busy" in str(exc)
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.002)
+
+
+@dataclass
+class _PendingPut:
+    """One `put` waiting for the group commit."""
+
+    params: tuple[Any, ...]
+    new: bool = False
+    done: bool = False
+    error: Exception | None = None

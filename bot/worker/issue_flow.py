@@ -67,8 +67,11 @@ def write_status(ctx: JobContext, number: int, existing: dict[str, Any] | None, 
         log.info("updated the status comment")
 
 
-def sync_labels(ctx: JobContext, issue: dict[str, Any], status: str, pr_open: bool) -> None:
-    """Set the status label (ready / needs-info / rejected) and the pull-request label."""
+def sync_labels(
+    ctx: JobContext, issue: dict[str, Any], status: str, pr_open: bool, also: tuple[str, ...] = ()
+) -> None:
+    """Set the status label (ready / needs-info / rejected) and the pull-request label,
+    and add the labels `also` (one request adds them all)."""
     labels = ctx.config.labels
     have = {label["name"] for label in issue.get("labels") or []}
     want = {
@@ -79,7 +82,8 @@ def sync_labels(ctx: JobContext, issue: dict[str, Any], status: str, pr_open: bo
     for name in ctx.config.status_labels:
         if name in have and name != want:
             ctx.repo.remove_label(issue["number"], name)
-    add = [n for n in (want, labels["pr_open"] if pr_open else None) if n and n not in have]
+    wanted = (want, labels["pr_open"] if pr_open else None, *also)
+    add = list(dict.fromkeys(n for n in wanted if n and n not in have))
     ctx.repo.add_labels(issue["number"], add)
     if not pr_open and labels["pr_open"] in have:
         ctx.repo.remove_label(issue["number"], labels["pr_open"])
@@ -163,6 +167,7 @@ def _bring_in_line(
     counts: dict[str, tuple[int, int]] = {}
     branch: str | None = None
     in_batch = False
+    also_labels: tuple[str, ...] = ()
     try:
         base = ctx.workspace.checkout(default_branch)
     except DATA_ERRORS as exc:  # the maintainers must fix the data: say so, stop
@@ -250,11 +255,17 @@ def _bring_in_line(
         )
         result_head = published.result.head
         log.info(
-            "branch %s at %s (pushed: %s)", own_branch, result_head[:12], published.result.pushed
+            "branch %s at %s (pushed: %s)",
+            own_branch,
+            result_head[:12],
+            published.result.pushed,
         )
         if ctx.previews is not None:
             ctx.previews.record(
-                own_branch, result_head, ctx.workspace.clone.path / ".git", ctx.workspace.data_root
+                own_branch,
+                result_head,
+                ctx.workspace.clone.path / ".git",
+                ctx.workspace.data_root,
             )
         counts, branch = published.counts, own_branch
         body = render_pr_body(
@@ -277,8 +288,7 @@ def _bring_in_line(
             notices.append("I took this request out of the batch pull request.")
         state = state.but(batch=None, pr=None)
     if approval is not None and state.approved and pull is not None:
-        if ctx.config.approval_label not in _label_names(issue):
-            ctx.repo.add_labels(number, [ctx.config.approval_label])
+        also_labels = (ctx.config.approval_label,)  # added with the status labels, below
 
     view = StatusView(
         plan=planned.json,
@@ -295,7 +305,7 @@ def _bring_in_line(
         batch=in_batch,
     )
     write_status(ctx, number, status_comment, render_status(view))
-    sync_labels(ctx, issue, verdict.status, pr_open=pull is not None)
+    sync_labels(ctx, issue, verdict.status, pr_open=pull is not None, also=also_labels)
     log.info("issue processed: %s", verdict.status, extra={"status": verdict.status})
     return Outcome(verdict.status, pull=pull, refusal=refusal, state=state, batch=in_batch)
 

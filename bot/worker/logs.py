@@ -56,6 +56,8 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, delivery, issue, event."""
 
     EXTRA = ("delivery", "issue", "event", "status", "duration_ms", "attempt", "pr")
+    # On a job's `done` line only: what it asked of GitHub, and its own time.
+    USAGE = ("github_requests", "github_ms", "own_ms", "worker")
 
     def format(self, record: logging.LogRecord) -> str:
         data: dict[str, Any] = {
@@ -67,6 +69,9 @@ class JsonFormatter(logging.Formatter):
         }
         for key in self.EXTRA:
             data[key] = getattr(record, key, None)
+        for key in self.USAGE:
+            if hasattr(record, key):
+                data[key] = getattr(record, key)
         if record.exc_info:
             data["exc"] = self.formatException(record.exc_info)
         return json.dumps(data, ensure_ascii=False)

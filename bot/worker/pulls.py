@@ -56,10 +56,17 @@ def ensure_pull(
     base: str,
     pull: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Open the pull request from `branch`, or update the open one (`pull`, or found
-    by its branch) when its title or body differ."""
-    if pull is None or pull.get("state") != "open":
-        pull = ctx.repo.find_open_pull(branch)
+    """Open the pull request from `branch`, or update the open one (`pull`) when its
+    title or body differ.
+
+    Callers pass the open pull request they found (or reopened) from `branch`, or
+    None, and then it creates at once: GitHub refuses a second open pull request from
+    the same branch with a 422 "already exists" (a create that timed out earlier, a
+    job killed before it noted the number, a race), and then it looks and updates
+    that one.
+    """
+    if pull is not None and pull.get("state") != "open":
+        pull = None
     if pull is None:
         try:
             pull = ctx.repo.create_pull(title=title, body=body, head=branch, base=base)

@@ -7,10 +7,15 @@ what happens on failure.
   logging them; they are not retried blindly.
 - While a job runs, a heartbeat renews its lease; if the process dies, the lease runs out
   and the job is claimed again after a restart.
+- A job whose lease is lost (the heartbeat could not renew it in time: the inbox was
+  unreachable, or the process stalled) may already be claimed by another worker. It
+  stops before its next write: GitHub writes and pushes ask the job's `LeaseGuard`
+  first. So two workers never write for the same issue at once.
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
 import random
@@ -30,6 +35,33 @@ log = logging.getLogger(__name__)
 ContextFactory = Callable[[Job], Any]
 
 KEEP_DONE_SECONDS = 30 * 86400  # the dedupe window: done deliveries are kept 30 days
+
+
+class LeaseGuard:
+    """Whether the running job still holds its lease (set by the runner's heartbeat)."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.lost = threading.Event()
+
+    def check(self) -> None:
+        """Raise LeaseLost when the lease is gone: call it before every write.
+
+        Raises:
+            LeaseLost: another worker may be working this delivery now.
+        """
+        if self.lost.is_set():
+            raise LeaseLost(self.job.id)
+
+
+_guard: contextvars.ContextVar[LeaseGuard | None] = contextvars.ContextVar(
+    "lease_guard", default=None
+)
+
+
+def current_lease() -> LeaseGuard | None:
+    """The lease guard of the job this thread is working (None outside a job)."""
+    return _guard.get()
 
 
 def backoff_delay(attempt: int, retry_after: float | None, base: float, cap: float) -> float:
@@ -86,8 +118,11 @@ class Runner:
     def _work(self, job: Job) -> None:
         started = time.monotonic()
         stop = threading.Event()
-        beat = threading.Thread(target=self._heartbeat, args=(job, stop), daemon=True)
+        guard = LeaseGuard(job)
+        beat = threading.Thread(target=self._heartbeat, args=(job, stop, guard), daemon=True)
         beat.start()
+        token = _guard.set(guard)
+        ctx: Any = None
         try:
             handlers = self.router.handlers(job.event, job.action)
             if handlers:
@@ -111,6 +146,13 @@ class Runner:
             log.warning("will retry in %.1f s: %s", delay, exc, extra={"attempt": job.attempts})
             self.inbox.retry_later(job, delay, str(exc))
             return
+        except LeaseLost:
+            stop.set()
+            log.warning(
+                "stopped: the lease ran out, another worker may have this delivery",
+                extra={"attempt": job.attempts},
+            )
+            return
         except PermanentError as exc:
             stop.set()
             log.error("failed: %s", exc, extra={"attempt": job.attempts})
@@ -124,23 +166,40 @@ class Runner:
         finally:
             stop.set()
             beat.join()
+            _guard.reset(token)
+        if guard.lost.is_set():  # finished without writing after the loss: still not ours
+            log.warning("finished after the lease ran out; left to its new owner")
+            return
         self.inbox.complete(job)
-        log.info(
-            "done",
-            extra={
-                "attempt": job.attempts,
-                "duration_ms": round((time.monotonic() - started) * 1000),
-            },
-        )
+        duration = round((time.monotonic() - started) * 1000)
+        extra: dict[str, Any] = {"attempt": job.attempts, "duration_ms": duration}
+        usage = getattr(ctx, "usage", None)
+        if callable(usage):
+            # The job's own time is what is left when GitHub's answers are taken out.
+            extra.update(usage())
+            extra["own_ms"] = duration - extra.get("github_ms", 0)
+        log.info("done", extra=extra)
 
-    def _heartbeat(self, job: Job, stop: threading.Event) -> None:
+    def _heartbeat(self, job: Job, stop: threading.Event, guard: LeaseGuard) -> None:
+        """Renew the lease every third of its length; when it is lost, or when it could
+        not be renewed before it ran out, tell the guard."""
+        deadline = time.monotonic() + self.lease_seconds
         with job_context(job.id, job.issue, event_name(job.event, job.action)):
             while not stop.wait(self.lease_seconds / 3):
+                asked = time.monotonic()
                 try:
                     self.inbox.renew(job, self.lease_seconds)
+                    deadline = asked + self.lease_seconds
+                    continue
                 except LeaseLost:
-                    log.warning("lost the lease; another worker may work this delivery too")
-                    return
+                    log.warning("lost the lease; another worker may work this delivery now")
+                except Exception as exc:  # the inbox did not answer: try again, in time
+                    if time.monotonic() < deadline:
+                        log.warning("could not renew the lease (%s); trying again", exc)
+                        continue
+                    log.warning("the lease ran out before it could be renewed (%s)", exc)
+                guard.lost.set()
+                return
 
     def run_forever(
         self, stop: threading.Event, wake: threading.Event | None = None, idle_poll: float = 1.0

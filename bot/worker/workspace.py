@@ -11,11 +11,14 @@ imported when first needed.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bot.github.gitrepo import BranchResult, DataClone
+
+REFRESH_SECONDS = 300.0  # the index compares file stamps at least this often
 
 
 @dataclass
@@ -45,11 +48,17 @@ class Workspace:
         data_root: the folder inside the repository that holds `data/` (from the config).
     """
 
-    def __init__(self, clone: DataClone, data_root: str = ".") -> None:
+    def __init__(
+        self, clone: DataClone, data_root: str = ".", snapshot_dir: Path | None = None
+    ) -> None:
         self.clone = clone
         self.data_root = data_root
+        # Where the index snapshot of this clone lives (None: none is kept).
+        self.snapshot_dir = snapshot_dir
         self._index: Any = None
         self._index_root: Path | None = None
+        self._refreshed = 0.0
+        self._index_commit: str | None = None  # the commit the index last described
 
     @property
     def root(self) -> Path:
@@ -68,14 +77,29 @@ class Workspace:
         """
         from bot.anthology.index import DataIndex
         from bot.anthology.integrity import DataIntegrityError, require_integrity
+        from bot.anthology.snapshot import load_index, snapshots_enabled
 
         head = self.clone.sync(default_branch)
         try:
             if self._index is None or self._index_root != self.root:
-                self._index = DataIndex.load(self.root)
+                if self.snapshot_dir is not None and snapshots_enabled():
+                    # A restarted worker reads again only the files that changed.
+                    self._index = load_index(self.root, self.snapshot_dir)
+                else:
+                    self._index = DataIndex.load(self.root)
                 self._index_root = self.root
-            else:
+                self._refreshed, self._index_commit = time.monotonic(), head
+            elif (
+                self.clone.last_sync_reset
+                or head != self._index_commit  # another process's job moved the clone
+                or time.monotonic() - self._refreshed > REFRESH_SECONDS
+            ):
+                # The files change only through a checkout (a job's own writes are
+                # undone by one, and the index is refreshed after it): with none since
+                # the index last looked, it still describes them. Stamps are compared
+                # now and then all the same.
                 self._index.refresh()
+                self._refreshed, self._index_commit = time.monotonic(), head
             require_integrity(self._index)  # raises DataIntegrityError
         except DataIntegrityError:
             raise  # the index is right about the files: keep it
@@ -97,6 +121,7 @@ class Workspace:
         made on top of this one (a batch). `restore()` undoes it all."""
         from bot.engine.api import apply_plan
 
+        self.clone.mark_dirty()
         written = apply_plan(self._index, planned.plan)
         prefix = Path(self.data_root)
         paths = [str(prefix / p) if self.data_root not in ("", ".") else p for p in written]
@@ -112,6 +137,7 @@ class Workspace:
         """Put the clone back on `base` and bring the index back in line with it."""
         self.clone.reset_to(base)
         self._index.refresh()
+        self._refreshed, self._index_commit = time.monotonic(), base
 
     def measure(self, planned: PlannedIssue) -> dict[str, tuple[int, int]]:
         """Each affected page's paper count before and after the plan, without keeping
@@ -122,6 +148,7 @@ class Workspace:
         pages = affected_pages(planned.json)
         before = self.counts(pages)
         try:
+            self.clone.mark_dirty()
             apply_plan(self._index, planned.plan)
             after = self.counts(pages)
         finally:

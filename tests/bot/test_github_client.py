@@ -168,3 +168,29 @@ def test_github_app_auth_gets_an_installation_token(tmp_path):
             auth.connect(None)
     finally:
         fake.stop()
+
+
+def test_a_first_approval_creates_at_once_and_finds_a_pull_request_it_did_not_know(
+    fake, repo, tmp_path
+):
+    from bot.config import default_config
+    from bot.worker.context import JobContext
+    from bot.worker.pulls import ensure_pull
+
+    config = default_config()
+    ctx = JobContext(repo=repo, workspace=None, orcid=None, config=config)  # type: ignore[arg-type]
+    branch = config.branch_for(7)
+    git(tmp_path, "--git-dir", str(fake.git_dir), "branch", branch, "main")
+    plan = {"status": "ready", "kinds": ["verify"], "moves": [], "target": None}
+    # A job opened this pull request and was killed before the state noted it.
+    earlier = repo.create_pull("old title", "old body", branch, "main")
+    before = fake.count_requests("GET", r"/repos/o/r/pulls")
+    pull = ensure_pull(ctx, 7, plan, "mia", "main", known=None)
+    assert pull["number"] == earlier["number"]  # GitHub said it exists: found, updated
+    assert pull["title"] != "old title"
+    assert len([p for p in fake.state.pulls.values() if p["state"] == "open"]) == 1
+    assert fake.count_requests("GET", r"/repos/o/r/pulls") == before + 1  # after the 422
+    # The state knows it: look first, nothing to create.
+    again = ensure_pull(ctx, 7, plan, "mia", "main", known=pull["number"])
+    assert again["number"] == earlier["number"]
+    assert fake.count_requests("POST", r"/repos/o/r/pulls") == 2

@@ -42,3 +42,32 @@ def _edit(root: Path) -> list[str]:
     path = root / "data" / "new.txt"
     path.write_text("new\nedited\n")
     return ["data/new.txt"]
+
+
+def test_a_job_killed_while_writing_leaves_a_marker_and_the_next_sync_resets(tmp_path, origin):
+    """No new commit on the remote, so HEAD is already right: only the marker tells the
+    next process (a restart after SIGKILL) that the working tree was being written."""
+    clone = DataClone(tmp_path / "clone", str(origin))
+    head = clone.sync("main")
+    people = clone.path / "data" / "yaml" / "people.yaml"
+    original = people.read_bytes()
+    clone.mark_dirty()  # what Workspace.publish does before the plan is applied
+    people.write_text("half of an edit\n")
+    (clone.path / "data" / "stray.tmp").write_text("left behind")
+    restarted = DataClone(tmp_path / "clone", str(origin))  # a new process
+    with restarted.locked():
+        assert restarted.sync("main") == head
+    assert people.read_bytes() == original
+    assert not (clone.path / "data" / "stray.tmp").exists()
+    assert not (clone.path / ".git" / "authorbot-dirty").exists()
+
+
+def test_a_clean_clone_at_the_head_is_not_checked_out_again(tmp_path, origin):
+    clone = DataClone(tmp_path / "clone", str(origin))
+    head = clone.sync("main")
+    people = clone.path / "data" / "yaml" / "people.yaml"
+    before = people.stat().st_mtime_ns
+    index_before = (clone.path / ".git" / "index").stat().st_mtime_ns
+    assert clone.sync("main") == head
+    assert people.stat().st_mtime_ns == before
+    assert (clone.path / ".git" / "index").stat().st_mtime_ns == index_before  # no checkout

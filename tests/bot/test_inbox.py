@@ -1,10 +1,11 @@
-"""The SQLite inbox: dedupe, leases, per-issue order, retries (a real file, a fake clock)."""
+"""The inbox, on each backend (a real SQLite file, a real PostgreSQL server; a fake
+clock): dedupe, leases, per-issue order, retries."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.worker.inbox import Inbox, LeaseLost
+from bot.worker.inbox import Inbox, LeaseLost, open_inbox
 
 
 class Clock:
@@ -21,8 +22,10 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def inbox(tmp_path, clock) -> Inbox:
-    return Inbox(tmp_path / "inbox.sqlite3", clock=clock)
+def inbox(inbox_location, clock):
+    box = open_inbox(inbox_location, clock=clock)
+    yield box
+    box.close()
 
 
 def put(inbox: Inbox, clock: Clock, delivery: str, issue: int | None = 1) -> bool:
@@ -32,11 +35,11 @@ def put(inbox: Inbox, clock: Clock, delivery: str, issue: int | None = 1) -> boo
     )
 
 
-def test_a_delivery_is_stored_once_and_survives_a_reopen(tmp_path, inbox, clock):
+def test_a_delivery_is_stored_once_and_survives_a_reopen(inbox_location, inbox, clock):
     assert put(inbox, clock, "a") is True
     assert put(inbox, clock, "a") is False
     inbox.close()
-    again = Inbox(tmp_path / "inbox.sqlite3", clock=clock)
+    again = open_inbox(inbox_location, clock=clock)
     assert again.counts() == {"queued": 1}
     job = again.claim("w", 10)
     assert (job.id, job.payload, job.attempts) == ("a", {"n": "a"}, 1)

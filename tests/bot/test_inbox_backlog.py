@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.worker.inbox import Inbox
+from bot.worker.inbox import SqliteInbox
 
 
 def _steps(conn: sqlite3.Connection, action) -> int:
@@ -29,7 +29,7 @@ def _steps(conn: sqlite3.Connection, action) -> int:
 
 def test_a_claim_with_a_long_queue_is_cheap(tmp_path):
     now = [1000.0]
-    inbox = Inbox(tmp_path / "inbox.sqlite3", clock=lambda: now[0])
+    inbox = SqliteInbox(tmp_path / "inbox.sqlite3", clock=lambda: now[0])
     for i in range(1500):
         now[0] += 0.001
         inbox.put(f"d-{i}", "issues", {}, action="opened", repository="o/r", issue=i % 150)

@@ -14,7 +14,7 @@ import pytest
 import requests
 from werkzeug.serving import make_server
 
-from bot.worker.inbox import Inbox
+from bot.worker.inbox import open_inbox
 from bot.worker.logs import setup_logging
 from bot.worker.router import Router
 from bot.worker.runner import Runner
@@ -42,7 +42,7 @@ def events(stream: io.StringIO) -> list[tuple[str, str | None]]:
 
 
 def test_a_ping_is_logged_as_ping(tmp_path, log_lines):
-    app = create_app(Inbox(tmp_path / "inbox.sqlite3"), SECRET)
+    app = create_app(open_inbox(tmp_path / "inbox.sqlite3"), SECRET)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -65,7 +65,7 @@ def test_a_ping_is_logged_as_ping(tmp_path, log_lines):
 
 
 def test_a_job_without_an_action_is_logged_by_its_event(tmp_path, log_lines):
-    inbox = Inbox(tmp_path / "inbox.sqlite3")
+    inbox = open_inbox(tmp_path / "inbox.sqlite3")
     inbox.put("d-1", "installation_target", {}, action=None)
     inbox.put("d-2", "issues", {}, action="opened")
     runner = Runner(inbox, Router(), lambda job: None, lease_seconds=30)

@@ -32,3 +32,12 @@ def test_app_manifest_permissions_and_events():
 
 def test_config_schema_is_valid():
     jsonschema.Draft202012Validator.check_schema(schemas.load_schema("config"))
+
+
+def test_every_schema_is_valid_against_its_meta_schema():
+    # The validators skip this check at run time (bot/schemas.py); here it is made.
+    names = sorted(p.name.removesuffix(".schema.json") for p in schemas.SCHEMA_DIR.glob("*.schema.json"))
+    assert {"config", "fix-request", "plan"} <= set(names)
+    for name in names:
+        schema = schemas.load_schema(name)
+        jsonschema.validators.validator_for(schema).check_schema(schema)

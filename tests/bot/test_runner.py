@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.github.errors import PermanentError, TransientError
-from bot.worker.inbox import Inbox
+from bot.worker.inbox import Inbox, open_inbox
 from bot.worker.router import Router
 from bot.worker.runner import Runner, backoff_delay
 
@@ -18,8 +18,10 @@ def test_backoff_prefers_retry_after_and_is_capped():
 
 
 @pytest.fixture
-def inbox(tmp_path) -> Inbox:
-    return Inbox(tmp_path / "inbox.sqlite3")
+def inbox(inbox_location):
+    box = open_inbox(inbox_location)
+    yield box
+    box.close()
 
 
 def make_runner(inbox: Inbox, outcome, max_attempts: int = 3) -> tuple[Runner, list]:
@@ -85,3 +87,40 @@ def test_events_without_handlers_are_done(inbox):
     inbox.put("a", "issues", {}, action="deleted")
     runner.run_once()
     assert calls == [] and inbox.get("a")["state"] == "done"
+
+
+def test_a_job_that_lost_its_lease_stops_before_its_next_write(inbox_location):
+    """The worker stalls past its lease; another worker claims the delivery. The
+    heartbeat finds the lease gone, the job's next write is refused, and the delivery
+    is left to its new owner (not completed, not failed, not retried by the first)."""
+    import threading
+
+    from bot.worker.inbox import LeaseLost
+    from bot.worker.runner import current_lease
+
+    now = [1000.0]
+    box = open_inbox(inbox_location, clock=lambda: now[0])
+    box.put("a", "issues", {}, action="opened", repository="o/r", issue=1)
+    router = Router()
+    stolen = threading.Event()
+    wrote: list[str] = []
+
+    @router.register("issues", "opened")
+    def handler(ctx, payload):
+        now[0] += 10  # the worker stalled: its 0.3 s lease ran out long ago
+        assert box.claim("other-worker", 60).id == "a"
+        stolen.set()
+        guard = current_lease()
+        assert guard is not None and guard.lost.wait(5)  # the heartbeat noticed
+        try:
+            guard.check()  # what every GitHub write and push does first
+            wrote.append("a write")
+        except LeaseLost:
+            raise
+
+    runner = Runner(box, router, lambda job: None, lease_seconds=0.3, backoff_base=0.0)
+    assert runner.run_once() is True
+    assert stolen.is_set() and wrote == []
+    row = box.get("a")
+    assert (row["state"], row["lease_owner"], row["last_error"]) == ("queued", "other-worker", None)
+    box.close()

@@ -41,3 +41,31 @@ def test_kills_and_faults_in_batch_mode_leave_one_consistent_batch(tmp_path):
     assert opened == expected
     in_batch, expected_commits = figures["commits in the batch / expected"]
     assert in_batch == expected_commits
+
+
+def test_four_workers_on_postgres_through_kills_of_workers_and_database(tmp_path, needs_postgres):
+    """The same on a PostgreSQL inbox shared by 4 worker processes with clones of their
+    own; the kills take in the database connections (terminated, or a backend SIGKILLed)."""
+    figures = run_faults(
+        tmp_path,
+        jobs=24,
+        kills=8,
+        seed=5,
+        fault_rate=0.04,
+        drain_timeout=180,
+        inbox="postgresql",
+        workers=4,
+    )
+    assert figures["violations"] == []
+    assert figures["exactly-once violations"] == 0
+    killed = sum(figures["kills (server / worker / both)"]) + sum(
+        figures["kills of the database (connections terminated / a backend SIGKILLed)"]
+    )
+    assert killed == 8
+    ok, run = figures["integrity checks ok / run"]
+    assert ok == run == 8
+    assert figures["duplicate status comments"] == figures["duplicate PRs"] == 0
+    opened, expected = figures["pull requests open / expected"]
+    assert opened == expected
+    per_worker = figures["jobs finished per worker process"]
+    assert len(per_worker) == 4 and sum(1 for n in per_worker.values() if n) >= 2

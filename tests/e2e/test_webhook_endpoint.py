@@ -1,4 +1,4 @@
-"""The webhook endpoint over real HTTP with a real SQLite inbox: what is refused,
+"""The webhook endpoint over real HTTP with a real inbox (SQLite and PostgreSQL): what is refused,
 what is stored, and that nothing is stored for a refused request."""
 
 from __future__ import annotations
@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
 from werkzeug.serving import make_server
 
-from bot.worker.inbox import Inbox
+from bot.worker.inbox import Inbox, open_inbox
 from webhooks.app import create_app
 from webhooks.signature import sign
 
@@ -20,8 +19,8 @@ SECRET = b"s3cret"
 
 
 @pytest.fixture
-def endpoint(tmp_path: Path) -> Iterator[tuple[str, Inbox]]:
-    inbox = Inbox(tmp_path / "inbox.sqlite3")
+def endpoint(inbox_location: str) -> Iterator[tuple[str, Inbox]]:
+    inbox = open_inbox(inbox_location, role="web")
     app = create_app(inbox, SECRET, max_body=64 * 1024)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -29,6 +28,7 @@ def endpoint(tmp_path: Path) -> Iterator[tuple[str, Inbox]]:
     yield f"http://127.0.0.1:{server.server_port}", inbox
     server.shutdown()
     thread.join()
+    inbox.close()
 
 
 def post(

@@ -1,0 +1,298 @@
+"""A job's own time on the full archive: the worker's work without GitHub's answers.
+
+    .venv/bin/python benchmarks/job_bench.py [--tar PATH] [--issues 30] [--approve 10]
+        [--baseline REF | --no-baseline]
+
+Setup (not timed): the full Anthology fixture (unpacked as by `engine_bench.py`) as a
+bare git `origin`, the GitHub stand-in over HTTP, and the real worker (`Bot`, its runner
+and a SQLite inbox) in this process. N verification requests (one unverified paper of
+an ambiguous name each, moved to a verified namesake: the engine benchmark's requests)
+are filed as issues. Then one `issues.opened` per issue is worked, and for the first K
+issues a maintainer's `@authorbot approve` (a branch, a push, a pull request).
+
+Each job's `done` log line says how long it took, how many GitHub requests it made and
+how long they took (`own_ms` = the rest: the fetch and checkout of the clone, the index
+refresh, the plan, the apply and commit, rendering). Today's code (`main` before issue
+13, `benchmarks/baseline.py`) does not log that, so the same run also measures, for
+both versions alike, the whole job less its HTTP round trips (timed in `requests`'
+`Session.send`, which PyGithub uses: it counts parsing GitHub's answers as the job's
+own, so it is the stricter of the two), and the job's CPU time (its thread's, and the git
+commands' it ran), which the machine's load does not inflate. Today's code runs the same
+jobs in a process of its own (this script, importing that commit's `bot`) before this
+checkout's. The push of an approval goes to the local bare `origin` and counts as the
+job's own time.
+
+Prints the first job (the clone and the index load happen there), then median, p95
+and max of the others by kind, both versions, with the load average, and issue 13's
+goal (own time <= 100 ms). Exits 0 without figures when the fixture is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The baseline run: another commit's files, first on the path (see main()).
+if os.environ.get("AUTHORBOT_BENCH_CODE"):
+    sys.path.insert(0, os.environ["AUTHORBOT_BENCH_CODE"])
+
+from benchmarks.engine_bench import DEFAULT_TARS, unpack, warm_issues  # noqa: E402
+from bot.github.client import GitHubAuth  # noqa: E402
+from bot.service import Bot  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from bot.standins.datarepo import make_data_repo  # noqa: E402
+from bot.standins.github import FakeGitHub  # noqa: E402
+
+REPOSITORY = "acl-org/acl-anthology"
+TOKEN, BOT = "bot-token", "authorbot[bot]"
+MAINTAINER, AUTHOR = "maintainer-mia", "someone"
+
+
+class RoundTrips:
+    """The seconds this thread spent in HTTP round trips, answers' bodies included
+    (`requests.Session.send`, which PyGithub and the bot's client use in every version):
+    GitHub's side of a job. The adapter's `send` alone would miss the body, which
+    `Session.send` reads after it."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._send = requests.Session.send
+        self._thread = threading.get_ident()
+        self._depth = 0  # a redirect sends again from inside send: counted once
+
+    def __enter__(self) -> RoundTrips:
+        send, me = self._send, self
+
+        def timed_send(session, request, **kwargs):  # type: ignore[no-untyped-def]
+            if threading.get_ident() != me._thread or me._depth:
+                return send(session, request, **kwargs)
+            me._depth += 1
+            started = time.perf_counter()
+            try:
+                return send(session, request, **kwargs)
+            finally:
+                me.seconds += time.perf_counter() - started
+                me._depth -= 1
+
+        requests.Session.send = timed_send  # type: ignore[method-assign,assignment]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        requests.Session.send = self._send  # type: ignore[method-assign]
+
+
+def cpu_seconds() -> float:
+    """CPU time of this thread and of the child processes that ended (git)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.thread_time() + children.ru_utime + children.ru_stime
+
+
+class DoneLines(logging.Handler):
+    """Keeps the runner's `done` records."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage() == "done":
+            self.records.append(record)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The `q` quantile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def run_jobs(root: Path, workdir: Path, issues: int, approve: int) -> dict[str, Any]:
+    """Work the jobs; returns the rows per job."""
+    bare = make_data_repo(workdir, source=root)
+    github = FakeGitHub(REPOSITORY, bare, tokens={TOKEN: BOT}, roles={MAINTAINER: "maintain"})
+    api = github.start()
+    settings = Settings(
+        webhook_secret=b"s",
+        auth=GitHubAuth(
+            api_url=api, token=TOKEN, seconds_between_requests=None, seconds_between_writes=None
+        ),
+        state_dir=workdir / "state",
+        git_url_template=str(bare),
+        bot_login=BOT,
+        orcid_url=None,
+        repositories=(REPOSITORY,),
+    )
+    done = DoneLines()
+    runner_log = logging.getLogger("bot.worker.runner")
+    runner_log.addHandler(done)
+    runner_log.setLevel(logging.INFO)
+    bot = Bot(settings)
+    runner = bot.runner()
+    rows: list[dict[str, Any]] = []
+    trips = RoundTrips().__enter__()
+    try:
+        numbers = []
+        for issue in warm_issues(root, issues):
+            made = github.open_issue(AUTHOR, issue["title"], issue["body"], ["authorbot"])
+            numbers.append(made["number"])
+
+        def payload(action: str, sender: str, number: int, **objects: Any) -> dict[str, Any]:
+            return {
+                "action": action,
+                "issue": dict(github.state.issues[number]),
+                "repository": github.repo_json(),
+                "sender": github.user_json(sender),
+                **objects,
+            }
+
+        def work(kind: str, event: str, number: int, body: dict[str, Any]) -> None:
+            bot.inbox.put(
+                str(uuid.uuid4()),
+                event,
+                body,
+                action=body["action"],
+                repository=REPOSITORY,
+                issue=number,
+            )
+            waited, cpu = trips.seconds, cpu_seconds()
+            started = time.perf_counter()
+            assert runner.run_once()
+            wall = (time.perf_counter() - started) * 1000
+            record = done.records[-1]
+            rows.append(
+                {
+                    "kind": kind,
+                    "ms": wall,
+                    "without_round_trips_ms": wall - (trips.seconds - waited) * 1000,
+                    "cpu_ms": (cpu_seconds() - cpu) * 1000,
+                    "own_ms": getattr(record, "own_ms", None),
+                    "github_ms": getattr(record, "github_ms", None),
+                    "github_requests": getattr(record, "github_requests", None),
+                }
+            )
+
+        for number in numbers:
+            work("opened", "issues", number, payload("opened", AUTHOR, number))
+        for number in numbers[:approve]:
+            comment = github.comment(number, MAINTAINER, "@authorbot approve")
+            work(
+                "approve",
+                "issue_comment",
+                number,
+                payload("created", MAINTAINER, number, comment=comment),
+            )
+        statuses = [
+            label["name"]
+            for n in numbers
+            for label in github.state.issues[n]["labels"]
+            if label["name"].startswith("authorbot:")
+        ]
+        return {"rows": rows, "labels": statuses, "pulls": len(github.pulls())}
+    finally:
+        trips.__exit__()
+        runner_log.removeHandler(done)
+        github.stop()
+        bot.inbox.close()
+
+
+def run_baseline(args: argparse.Namespace) -> tuple[str, dict[str, Any]] | None:
+    """The same jobs worked by today's code (a process importing that commit's `bot`)."""
+    from benchmarks.baseline import BASELINE, baseline_tree
+
+    tree = baseline_tree(args.baseline or BASELINE)
+    if tree is None:
+        return None
+    command = [sys.executable, __file__, "--json", "--no-baseline", "--tar", str(args.tar)]
+    command += ["--issues", str(args.issues), "--approve", str(args.approve)]
+    proc = subprocess.run(
+        command,
+        cwd=tree[0],
+        env={**os.environ, "AUTHORBOT_BENCH_CODE": str(tree[0])},
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"the baseline run failed:\n{proc.stderr[-2000:]}")
+    return tree[1], json.loads(proc.stdout)
+
+
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.0f} / {percentile(values, 0.95):.0f} / {max(values):.0f}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tar", type=Path, default=DEFAULT_TARS["yaml"])
+    parser.add_argument("--issues", type=int, default=30)
+    parser.add_argument("--approve", type=int, default=10)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--baseline", default=None, help="today's code: a commit")
+    parser.add_argument("--no-baseline", action="store_true", help="measure this code only")
+    args = parser.parse_args()
+    if not args.tar.exists():
+        print(f"full Anthology fixture not found at {args.tar}: no figures (needs ../shared/data)")
+        return 0
+    root = unpack("yaml", args.tar)
+    baseline = None if args.no_baseline or args.json else run_baseline(args)
+    load_start = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="authorbot-jobs-") as tmp:
+        result = run_jobs(root, Path(tmp), args.issues, args.approve)
+    result["load"] = [load_start, os.getloadavg()[0]]
+    if args.json:
+        print(json.dumps(result, indent=1))
+        return 0
+    versions = [(f"main {baseline[0]}", baseline[1])] if baseline else []
+    versions.append(("this checkout", result))
+    print(f"Jobs on the full archive (python {' '.join(sys.argv)})")
+    print(f"status labels: {sorted(set(result['labels']))}; pull requests: {result['pulls']}")
+    print(
+        "| version | jobs | n | own ms (the bot's log) median / p95 / max | whole job less "
+        "its HTTP round trips, ms median / p95 / max | CPU ms median / p95 / max | whole job "
+        "ms median | GitHub requests | first job (clone, index load) ms | load average "
+        "start / end |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for name, res in versions:
+        first, rest = res["rows"][0], res["rows"][1:]
+        for kind in ("opened", "approve"):
+            picked = [r for r in rest if r["kind"] == kind]
+            if not picked:
+                continue
+            own = [r["own_ms"] for r in picked if r["own_ms"] is not None]
+            requests = [r["github_requests"] for r in picked if r["github_requests"] is not None]
+            print(
+                f"| {name} | {kind} | {len(picked)} | {_spread(own) if own else '(not logged)'} | "
+                f"{_spread([r['without_round_trips_ms'] for r in picked])} | "
+                f"{_spread([r['cpu_ms'] for r in picked])} | "
+                f"{statistics.median(r['ms'] for r in picked):.0f} | "
+                f"{statistics.median(requests) if requests else '(not logged)'} | "
+                f"{first['ms']:.0f} | {res['load'][0]:.1f} / {res['load'][1]:.1f} |"
+            )
+    for kind in ("opened", "approve"):
+        own = [r["own_ms"] for r in result["rows"][1:] if r["kind"] == kind]
+        if own:
+            median = statistics.median(own)
+            print(
+                f"goal: a job's own time <= 100 ms: {'met' if median <= 100 else 'NOT met'} "
+                f"for {kind} jobs (median {median:.0f} ms, p95 {percentile(own, 0.95):.0f} ms)"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
