@@ -249,7 +249,12 @@ def _bring_in_line(
                     "This request now gets a pull request of its own; I took it out of the batch."
                 )
             state = state.but(batch=None)
-        pull = ctx.repo.find_open_pull(own_branch) or reopen_closed_pull(ctx, own_branch)
+        if state.pr is None and ctx.workspace.clone.remote_head(own_branch) is None:
+            # Never published (no pull request noted, no branch): nothing to find or
+            # reopen, and `ensure_pull` creates at once (one GitHub request fewer).
+            pull = None
+        else:
+            pull = ctx.repo.find_open_pull(own_branch) or reopen_closed_pull(ctx, own_branch)
         published = ctx.workspace.publish(
             planned, own_branch, render_commit_message(planned.json, number)
         )
