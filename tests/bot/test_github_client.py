@@ -181,16 +181,16 @@ def test_a_first_approval_creates_at_once_and_finds_a_pull_request_it_did_not_kn
     ctx = JobContext(repo=repo, workspace=None, orcid=None, config=config)  # type: ignore[arg-type]
     branch = config.branch_for(7)
     git(tmp_path, "--git-dir", str(fake.git_dir), "branch", branch, "main")
-    plan = {"status": "ready", "kinds": ["verify"], "moves": [], "target": None}
     # A job opened this pull request and was killed before the state noted it.
     earlier = repo.create_pull("old title", "old body", branch, "main")
     before = fake.count_requests("GET", r"/repos/o/r/pulls")
-    pull = ensure_pull(ctx, 7, plan, "mia", "main", known=None)
+    pull = ensure_pull(ctx, branch, "Verify #7", "closes #7", "main", None)
     assert pull["number"] == earlier["number"]  # GitHub said it exists: found, updated
-    assert pull["title"] != "old title"
+    assert pull["title"] == "Verify #7"
     assert len([p for p in fake.state.pulls.values() if p["state"] == "open"]) == 1
     assert fake.count_requests("GET", r"/repos/o/r/pulls") == before + 1  # after the 422
-    # The state knows it: look first, nothing to create.
-    again = ensure_pull(ctx, 7, plan, "mia", "main", known=pull["number"])
+    # Given the open one: nothing to look for, nothing to create.
+    again = ensure_pull(ctx, branch, "Verify #7", "closes #7", "main", pull)
     assert again["number"] == earlier["number"]
+    assert fake.count_requests("GET", r"/repos/o/r/pulls") == before + 1
     assert fake.count_requests("POST", r"/repos/o/r/pulls") == 2
