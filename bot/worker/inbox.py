@@ -293,17 +293,7 @@ class SqliteInbox:
                 " WHERE id = ?",
                 (owner, now + lease_seconds, row["id"]),
             )
-        return Job(
-            id=row["id"],
-            event=row["event"],
-            action=row["action"],
-            repository=row["repository"],
-            issue=row["issue"],
-            installation=row["installation"],
-            payload=json.loads(row["payload"]),
-            attempts=row["attempts"] + 1,
-            lease_owner=owner,
-        )
+        return Job.claimed(row, owner)
 
     def renew(self, job: Job, lease_seconds: float) -> None:
         """Extend the lease of a job still being worked.

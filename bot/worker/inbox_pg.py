@@ -262,17 +262,7 @@ class PostgresInbox:
                     " attempts = attempts + 1 WHERE id = %s",
                     (owner, now + lease_seconds, row["id"]),
                 )
-            return Job(
-                id=row["id"],
-                event=row["event"],
-                action=row["action"],
-                repository=row["repository"],
-                issue=row["issue"],
-                installation=row["installation"],
-                payload=json.loads(row["payload"]),
-                attempts=row["attempts"] + 1,
-                lease_owner=owner,
-            )
+            return Job.claimed(row, owner)
         return None
 
     def _update(self, sql: str, params: tuple[Any, ...]) -> int:

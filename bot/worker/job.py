@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,22 @@ class Job:
     payload: dict[str, Any]
     attempts: int
     lease_owner: str
+
+    @classmethod
+    def claimed(cls, row: Any, owner: str) -> Job:
+        """The job of an inbox row (either backend's) just claimed by `owner`: its
+        attempt count is the row's before the claim plus this one."""
+        return cls(
+            id=row["id"],
+            event=row["event"],
+            action=row["action"],
+            repository=row["repository"],
+            issue=row["issue"],
+            installation=row["installation"],
+            payload=json.loads(row["payload"]),
+            attempts=row["attempts"] + 1,
+            lease_owner=owner,
+        )
 
 
 class LeaseLost(Exception):
