@@ -43,8 +43,8 @@ def _load_script() -> Any:
     return module
 
 
-def _cases() -> list[dict[str, Any]]:
-    return [json.loads(p.read_text("utf-8")) for p in sorted(CASES_DIR.glob("*.json"))]
+def _cases(folder: Path = CASES_DIR) -> list[dict[str, Any]]:
+    return [json.loads(p.read_text("utf-8")) for p in sorted(folder.glob("*.json"))]
 
 
 def _sibling(page: str) -> str:
@@ -57,16 +57,26 @@ def _sibling(page: str) -> str:
 
 
 def test_cases_validate_against_the_schema() -> None:
-    cases = _cases()
-    assert len(cases) >= 70
-    for path, case in zip(sorted(CASES_DIR.glob("*.json")), cases, strict=True):
+    assert len(_cases()) >= 70
+    check_cases_validate(CASES_DIR)
+
+
+def check_cases_validate(folder: Path) -> None:
+    """Every case of `folder` fits the schema and is named and linked as it says."""
+    cases = _cases(folder)
+    for path, case in zip(sorted(folder.glob("*.json")), cases, strict=True):
         validator("request-case").validate(case)
         assert case["id"] == path.stem
         assert str(case["modelled_on"]["issue"]) in case["modelled_on"]["url"]
 
 
 def test_expected_orcids_are_valid_and_papers_do_not_contradict() -> None:
-    for case in _cases():
+    check_expectations_consistent(CASES_DIR)
+
+
+def check_expectations_consistent(folder: Path) -> None:
+    """Expected ORCID iDs are valid; no paper is both moved and excluded."""
+    for case in _cases(folder):
         expect = case["expect"]
         orcid = (expect.get("target") or {}).get("orcid")
         if orcid:
@@ -133,8 +143,13 @@ def full_index(full_root: Path) -> Any:
 
 @pytest.mark.full
 def test_everything_the_cases_name_is_in_the_fixture(full_index: Any) -> None:
-    index = full_index
-    for case in _cases():
+    check_named_in_fixture(CASES_DIR, full_index)
+
+
+def check_named_in_fixture(folder: Path, index: Any) -> None:
+    """Every page, paper and bibkey a case of `folder` names is in the fixture (or
+    marked absent on purpose), and its expectation fits what the fixture holds."""
+    for case in _cases(folder):
         cid, expect, issue = case["id"], case["expect"], case["issue"]
         absent = case.get("absent") or {}
         absent_pages = {a["page"]: a["means"] for a in absent.get("pages") or ()}
