@@ -219,7 +219,10 @@ def test_listed_papers_are_taken_from_the_page_they_are_on(full_index):
     )
     plan = plan_json(full_index, issue)
     assert plan["status"] == "ready", plan["problems"]
-    assert moved(plan) == {"2024.naacl-long.127": "jiayuan-he", "2023.findings-emnlp.512": "jiayuan-he"}
+    assert moved(plan) == {
+        "2024.naacl-long.127": "jiayuan-he",
+        "2023.findings-emnlp.512": "jiayuan-he",
+    }
     froms = {m["paper"]: m["from"] for m in plan["moves"]}
     assert froms["2023.findings-emnlp.512"] == "estrid-he/unverified"
     assert "estrid-he/unverified" in text_of(plan, "notes")
@@ -242,6 +245,37 @@ def test_family_name_first_without_comma_is_checked_against_the_papers(full_inde
     assert plan["target"]["names"][0] == {"first": "Jiajun", "last": "Shen"}
     assert plan["target"]["id"] == "jiajun-shen"
     assert "family name Shen" in text_of(plan, "notes")
+
+
+@pytest.mark.parametrize("word", ["Jay", "Shen"])
+def test_a_one_word_preferred_name_is_no_name_to_show(full_index, word):
+    """A nickname or the family name alone, where the papers print a whole name: a
+    page verified keeps the papers' name (and its ID); a name change asks."""
+    mine = "Mine:\nhttps://aclanthology.org/D19-5213/\nhttps://aclanthology.org/2021.eacl-main.130/"
+    verify = anthology_issue(
+        ["jiajun-shen/unverified"],
+        {"verify"},
+        "https://orcid.org/0000-0003-1234-5674",
+        "Zhejiang University",
+        name=word,
+        info=mine,
+    )
+    plan = plan_json(full_index, verify)
+    assert plan["status"] == "ready", plan["problems"]
+    assert plan["target"]["names"][0] == {"first": "Jiajun", "last": "Shen"}
+    assert plan["target"]["id"] == "jiajun-shen"
+    assert f"\u201c{word}\u201d is one word" in text_of(plan, "notes")
+    change = anthology_issue(
+        ["jiajun-shen/unverified"],
+        {"name-change"},
+        "https://orcid.org/0000-0003-1234-5674",
+        "Zhejiang University",
+        name=word,
+        info=mine,
+    )
+    plan = plan_json(full_index, change)
+    assert plan["status"] == "needs-info"
+    assert "name-unclear" in codes(plan)
 
 
 def test_a_common_name_page_verified_whole_is_asked_about(full_index):

@@ -561,6 +561,8 @@ def _target_entry(
             known += list(index.people[d.target].names)
         given = Name(request.preferred_name.first or None, request.preferred_name.last)
         preferred = _as_on_the_papers(index, given, known, plan)
+        if d.canonical_from_request and not _reads_as_full_name(preferred, known):
+            preferred = _one_word_name(given, known, d, plan)
     if d.new_person:
         # The ORCID iD and the institution were asked for in decide().
         if not moving and d.scope != "none":
@@ -698,6 +700,41 @@ def _as_on_the_papers(index: DataIndex, given: Name, known: list[Name], plan: Pl
             )
         )
     return name
+
+
+def _reads_as_full_name(name: Name, known: list[Name]) -> bool:
+    """False for one word where the papers print a whole name ("Abe" or "Handler" for
+    Abram Handler): not a name to show or to make an ID of. A one-word name the papers
+    print so (a mononym) is a full name."""
+    if name.first:
+        return True
+    return any(n.full.casefold() == name.last.casefold() for n in known)
+
+
+def _one_word_name(given: Name, known: list[Name], d: Decision, plan: Plan) -> Name | None:
+    """What to do with a one-word preferred name that is no name on the papers: a name
+    change cannot go on without the new full name (asked); a page verified or made
+    keeps the name the papers print (said in a note)."""
+    printed = known[0].full if known else "the papers' name"
+    if "name-change" in d.kinds:
+        plan.problems.append(
+            problem(
+                "name-unclear",
+                f"The new name \u201c{given.full}\u201d is one word, and the papers print "
+                f"{printed}. Please write the full new name as it should be shown, given "
+                "names first.",
+            )
+        )
+    else:
+        plan.notes.append(
+            problem(
+                "read-name",
+                f"I kept the name as the papers print it ({printed}): the preferred name "
+                f"\u201c{given.full}\u201d is one word, not a full name. To show another "
+                "name, please give it in full, given names first.",
+            )
+        )
+    return None
 
 
 def _ordered_names(
