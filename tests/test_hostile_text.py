@@ -24,7 +24,7 @@ from bot.anthology.people import PEOPLE_JSON, PEOPLE_YAML
 from bot.anthology.peoplestore import read_people_file
 from bot.cli import main
 from bot.engine.api import apply_plan, plan_issue
-from bot.engine.plan import Plan
+from bot.engine.plan import Plan, _new_person_id
 from tests.conftest import SAMPLE_ROOTS
 from tests.issues import anthology_issue, our_issue
 from tests.oracle import library_snapshot, snapshot
@@ -133,28 +133,31 @@ def test_special_characters_in_names_and_institutions(
 
 @pytest.mark.parametrize("era", ["yaml"])
 def test_an_id_yaml_would_quote_is_not_generated(era, data_copy, before):
-    # The slug of "Yes" is `yes`, which PyYAML writes quoted ('yes':): the new
-    # person gets the ORCID iD's digits instead, and the file stays readable.
-    issue = anthology_issue(
-        ["valentin-barriere/unverified"], {"verify"}, VALENTIN_ORCID, "Paris", name="Yes"
-    )
-    plan = apply_ready(data_copy, issue)
+    # `yes` is a slug (of a mononym "Yes"), which PyYAML writes quoted ('yes':): the
+    # generator takes the ORCID iD's digits instead, and a maintainer's `id yes` is
+    # refused by name; the file stays readable.
+    index = DataIndex.load(data_copy)
+    assert _new_person_id(index, "yes", VALENTIN_ORCID) == "yes-7946"
+    issue = anthology_issue(["valentin-barriere/unverified"], {"verify"}, VALENTIN_ORCID, "Paris")
+    refused = plan_issue(index, issue, new_id="yes")
+    assert refused.status == "needs-info"
+    assert [p.code for p in refused.problems] == ["id-invalid"]
+    plan = apply_ready(data_copy, issue, new_id="yes-7946")
     assert plan.target is not None and plan.target.id == "yes-7946"
-    loaded = people_round_trip(data_copy)
-    assert loaded["yes-7946"]["names"][0] == {"last": "Yes"}
+    assert people_round_trip(data_copy)["yes-7946"]["orcid"] == VALENTIN_ORCID
     changed, _ = changed_since(before[0], data_copy)
     assert changed == {key: "yes-7946" for key in VALENTIN_KEYS}
 
 
 @pytest.mark.parametrize("era", ["json"])
 def test_json_holds_the_ids_yaml_would_quote(era, era_copy, before):
-    # `yes` is the slug of "Yes", and people.json holds it as it is.
-    issue = anthology_issue(
-        ["valentin-barriere/unverified"], {"verify"}, VALENTIN_ORCID, "Paris", name="Yes"
-    )
-    plan = apply_ready(era_copy, issue)
+    # people.json holds `yes` as it is: generated and asked for alike.
+    index = DataIndex.load(era_copy)
+    assert _new_person_id(index, "yes", VALENTIN_ORCID) == "yes"
+    issue = anthology_issue(["valentin-barriere/unverified"], {"verify"}, VALENTIN_ORCID, "Paris")
+    plan = apply_ready(era_copy, issue, new_id="yes")
     assert plan.target is not None and plan.target.id == "yes"
-    assert people_round_trip(era_copy)["yes"]["names"][0] == {"last": "Yes"}
+    assert people_round_trip(era_copy)["yes"]["orcid"] == VALENTIN_ORCID
     changed, _ = changed_since(before[0], era_copy)
     assert changed == {key: "yes" for key in VALENTIN_KEYS}
 
