@@ -58,6 +58,19 @@ def start(make_deployment, clock, count: int = 0, **options):
     return dep, reqs
 
 
+def two_in_a_batch(make_deployment, clock):
+    """Two verifications filed and approved: the deployment, their issue numbers and
+    the one batch pull request they make."""
+    dep, reqs = start(make_deployment, clock, 2)
+    a, b = [file_issue(dep, r) for r in reqs]
+    dep.wait_idle()
+    approve(dep, a)
+    approve(dep, b)
+    dep.wait_idle()
+    [pull] = open_batches(dep)
+    return dep, a, b, pull
+
+
 def test_ten_approvals_make_one_batch_pr_and_merging_it_closes_them_all(
     make_deployment, clock, tmp_path
 ):
@@ -218,13 +231,7 @@ def test_the_default_branch_moving_rebuilds_the_batch(make_deployment, clock, tm
 
 
 def test_closing_the_batch_unmerged_leaves_its_issues_approved_and_waiting(make_deployment, clock):
-    dep, reqs = start(make_deployment, clock, 2)
-    a, b = [file_issue(dep, r) for r in reqs]
-    dep.wait_idle()
-    approve(dep, a)
-    approve(dep, b)
-    dep.wait_idle()
-    [pull] = open_batches(dep)
+    dep, a, b, pull = two_in_a_batch(make_deployment, clock)
     dep.github.close_pull(pull["number"], MAINTAINER)
     dep.wait_idle()
     for number in (a, b):
@@ -320,13 +327,7 @@ def test_batch_and_solo_move_an_issue_between_the_two(make_deployment, clock):
 
 
 def test_commands_and_reviews_on_the_batch_pull_request(make_deployment, clock):
-    dep, reqs = start(make_deployment, clock, 2)
-    a, b = [file_issue(dep, r) for r in reqs]
-    dep.wait_idle()
-    approve(dep, a)
-    approve(dep, b)
-    dep.wait_idle()
-    [pull] = open_batches(dep)
+    dep, a, b, pull = two_in_a_batch(make_deployment, clock)
     number = pull["number"]
     gh = dep.github
 
@@ -411,13 +412,7 @@ def test_previews_are_served_from_the_branch_commit_and_read_only(make_deploymen
 
 
 def test_a_member_closed_by_hand_leaves_the_batch(make_deployment, clock):
-    dep, reqs = start(make_deployment, clock, 2)
-    a, b = [file_issue(dep, r) for r in reqs]
-    dep.wait_idle()
-    approve(dep, a)
-    approve(dep, b)
-    dep.wait_idle()
-    [pull] = open_batches(dep)
+    dep, a, b, pull = two_in_a_batch(make_deployment, clock)
     # Someone rewrites the body (the hidden record is gone): its closes lines still say.
     dep.github.state.pulls[pull["number"]]["body"] = f"Our notes.\n\ncloses #{a}\ncloses #{b}"
     dep.github.edit_issue(a, MAINTAINER, state="closed")
