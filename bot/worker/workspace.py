@@ -122,7 +122,8 @@ class Workspace:
         from bot.engine.api import apply_plan
 
         self.clone.mark_dirty()
-        written = apply_plan(self._index, planned.plan)
+        # No flush to disk: the clone is marked dirty, and git restores it after a crash.
+        written = apply_plan(self._index, planned.plan, durable=False)
         prefix = Path(self.data_root)
         paths = [str(prefix / p) if self.data_root not in ("", ".") else p for p in written]
         return self.clone.commit(paths, message)
@@ -149,7 +150,7 @@ class Workspace:
         before = self.counts(pages)
         try:
             self.clone.mark_dirty()
-            apply_plan(self._index, planned.plan)
+            apply_plan(self._index, planned.plan, durable=False)
             after = self.counts(pages)
         finally:
             self.restore(planned.base)
