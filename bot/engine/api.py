@@ -58,11 +58,14 @@ def apply_plan(index: DataIndex, plan: Plan, durable: bool = True) -> list[str]:
         # The repository moved to the other people file since the plan was made.
         raise StaleDataError(f"{index.people_file.path} is not the file the plan changes")
     for path, change in plan.files.items():
-        # A collection file can be 4 MB: its stamp says whether it changed, without
-        # reading and decoding it again.
+        # A collection file can be 4 MB: its stamp says it did not change, without
+        # reading it again; a file written again with the same bytes (a checkout) is
+        # compared.
         try:
-            if change.stamp is not None:
-                changed = file_stamp(index.root / path) != change.stamp
+            if change.stamp is not None and file_stamp(index.root / path) == change.stamp:
+                changed = False
+            elif isinstance(change.source, bytes):
+                changed = (index.root / path).read_bytes() != change.source
             else:
                 changed = read_text(index.root / path) != change.old
         except FileNotFoundError:
