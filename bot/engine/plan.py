@@ -117,7 +117,8 @@ class FileChange:
         """The unified diff of this file."""
         if isinstance(self.source, bytes):
             byte_edits = [
-                TextEdit(start, end, e.new) for e, (start, end) in zip(self.edits, self.spans, strict=True)
+                TextEdit(start, end, e.new)
+                for e, (start, end) in zip(self.edits, self.spans, strict=True)
             ]
             return unified_diff(self.path, self.source, byte_edits)
         return unified_diff(self.path, self.source, self.edits)
@@ -1017,17 +1018,18 @@ def _file_changes(
         path = collection_file(coll)
         stamp = file_stamp(index.root / path)  # before the read: a later change shows
         occs = sorted(occs, key=lambda o: o.start)
-        source: str | bytes = (index.root / path).read_bytes()
+        data = (index.root / path).read_bytes()
         state = index.files.get(coll)
-        if state is not None and state.stamp == stamp and b"\r" not in source:
+        source: str | bytes
+        if state is not None and state.stamp == stamp and b"\r" not in data:
             # The bytes the index read (valid UTF-8, offsets into their text): the
             # edited lines are found in the bytes, and only they are decoded.
-            ends = byte_offsets(source, [x for o in occs for x in (o.start, o.end)])
+            ends = byte_offsets(data, [x for o in occs for x in (o.start, o.end)])
             spans = tuple(zip(ends[::2], ends[1::2], strict=True))
-            lines = [source[a:b].decode("utf-8") for a, b in spans]
+            source, lines = data, [data[a:b].decode("utf-8") for a, b in spans]
         else:
-            source = read_text(index.root / path)
-            spans, lines = (), [source[o.start : o.end] for o in occs]
+            text = read_text(index.root / path)
+            source, spans, lines = text, (), [text[o.start : o.end] for o in occs]
         edits = []
         for occ, line in zip(occs, lines, strict=True):
             if "<last>" not in line:

@@ -12,9 +12,9 @@ import difflib
 import os
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -112,9 +112,7 @@ def refine_edits(old: str, edits: Sequence[TextEdit]) -> list[TextEdit]:
     return sorted(out)
 
 
-def unified_diff(
-    path: str, old: str | bytes, edits: Sequence[TextEdit], context: int = 3
-) -> str:
+def unified_diff(path: str, old: str | bytes, edits: Sequence[TextEdit], context: int = 3) -> str:
     """The unified diff (`git diff` style, `a/` and `b/` prefixes) of the edits.
 
     Computed from the edits themselves, not by comparing the two texts, and reading
