@@ -299,9 +299,11 @@ class DataClone:
         proc = subprocess.run(
             # Its pack is only a way in: with fewer than 100 objects fast-import
             # unpacks it into loose objects (zlib level 1, as `git add` writes them),
-            # so compressing it first (level 6: 250 ms for a 4 MB file) is wasted.
+            # so compressing it first (level 6: 250 ms for a 4 MB file) is wasted,
+            # and so is a delta against the file's old version (rebuilding that from
+            # the clone's pack and the delta cost 100-300 ms; a push makes its own).
             ["git", "-c", "pack.compression=0", "fast-import", "--quiet", "--force"]
-            + ["--done", "--date-format=now"],
+            + ["--big-file-threshold=1k", "--done", "--date-format=now"],
             cwd=self.path,
             env=self._env(),
             input=b"".join(stream),
