@@ -26,6 +26,7 @@ from bot.anthology.ids import page_url
 from bot.anthology.index import DataIndex
 from bot.anthology.resolve import is_unverified_page
 from bot.engine.lookup import Found
+from bot.engine.parse.markdown import quote
 from bot.engine.problems import problem
 from bot.engine.request import FixRequest, Kind, Notice
 from bot.engine.several import several_people
@@ -74,6 +75,7 @@ def decide(index: DataIndex, request: FixRequest, found: Found) -> Decision:
     kinds = _kinds(request, found.pages, items)
     d = Decision(kinds=kinds, excluded=[i for i in found.excluded if i not in items])
     _check_stances(found, d)
+    _check_pages_said(request, d)
     if request.form == "authorbot" or request.target.id or request.target.new:
         _decide_explicit(index, request, found.pages, items, d)
     else:
@@ -136,6 +138,30 @@ def _check_stances(found: Found, d: Decision) -> None:
                 f"I could not tell whether {', '.join(unsure)} "
                 f"{'is' if len(unsure) == 1 else 'are'} yours. Please list only the papers "
                 "that are yours (and, if you like, the ones that are not, saying so).",
+            )
+        )
+
+
+def _check_pages_said(request: FixRequest, d: Decision) -> None:
+    """A page the words set aside stays out, said in a note; a page named in words
+    of doubt (or both listed and set aside) is asked about."""
+    for page in request.pages_aside:
+        d.notes.append(
+            Notice(
+                "page-set-aside",
+                f"I left the page {page.id} out of this change: the issue says "
+                f"{quote(page.raw, 160)}.",
+            )
+        )
+    if request.pages_unclear:
+        ids = ", ".join(page.id for page in request.pages_unclear)
+        d.problems.append(
+            problem(
+                "page-unclear",
+                f"I could not tell whether the page {ids} is part of this request (the "
+                f"issue says {quote(request.pages_unclear[0].raw, 160)}). Please list "
+                f"{_under(request, 'pages')} only the pages to change, and leave out any "
+                "page that is handled some other way.",
             )
         )
 

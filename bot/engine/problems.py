@@ -12,6 +12,7 @@ REJECTING_CODES = frozenset(
     {
         "orcid-owned",
         "nothing-to-do",
+        "name-already-shown",
         "target-already-on-paper",
         "would-move-others",
         "invalid-data",

@@ -1,0 +1,82 @@
+"""A name request the data already answers: the papers print the name as asked.
+
+People file a name change (or tick nothing) when a paper shows their name split
+wrongly ("given name - Keren, family name - Gruteke Klein") or in the wrong order
+("Myung Jiyoon -> Jiyoon Myung"). That is a correction of the paper's metadata, not
+of author pages, and by the time the issue is read it is often made already: the
+page they name is gone and the papers print the name as they ask. The maintainers
+then answer "nothing to do here; if a paper is still wrong, use its Fix data
+button". The engine says the same, instead of asking which page or for an ORCID iD.
+
+The rule is narrow, so that it never answers a request that asks for more: a name
+given in both parts, no ORCID iD, no target, no paper said not to be theirs, no
+kind but a name change; exactly one page whose papers print that name, every one
+of them exactly so (a verified page: its canonical name too); the page named, if it
+exists, is that page; every listed paper is on it under that name.
+"""
+
+from __future__ import annotations
+
+from bot.anthology.ids import item_url, page_url
+from bot.anthology.index import DataIndex
+from bot.anthology.names import Name
+from bot.engine.lookup import Found
+from bot.engine.problems import problem
+from bot.engine.request import FixRequest, Notice
+
+_SHOWN = 3
+
+
+def name_already_shown(index: DataIndex, request: FixRequest, found: Found) -> Notice | None:
+    """The `name-already-shown` problem when the request asks for a name the papers
+    already print (see the module's rule), else None.
+
+    Parameters:
+        index: the data.
+        request: the parsed request.
+        found: its papers and pages looked up.
+    """
+    asked = request.preferred_name
+    if asked is None or not asked.first:
+        return None
+    if request.orcid or request.target.id or request.target.new:
+        return None
+    if request.excluded or request.unclear or set(request.kinds) - {"name-change"}:
+        return None
+    name = Name(asked.first, asked.last)
+    page = _the_page_of(index, name)
+    if page is None or (found.pages and found.pages != [page]):
+        return None
+    shown = index.page_occurrences(page)
+    if not shown or any(occ.name != name for occ in shown):
+        return None
+    entry = index.entry(page)
+    if entry is not None and entry.names[0] != name:
+        return None
+    items = sorted({occ.item for occ in shown})
+    if any(item not in items for item in found.items):
+        return None
+    listed = found.items or items
+    papers = ", ".join(listed[:_SHOWN]) + (" and others" if len(listed) > _SHOWN else "")
+    gone = [p.id for p in request.pages if not found.pages]
+    was = f" (the page {gone[0]} that the issue names no longer exists)" if gone else ""
+    return problem(
+        "name-already-shown",
+        "There is nothing to change on the author pages: the papers already show the "
+        f"name with the given names \u201c{name.first}\u201d and the family name "
+        f"\u201c{name.last}\u201d ({papers}), on the page {page_url(page)}{was}. If a "
+        "paper still shows the name wrongly, that is a correction of the paper's "
+        "metadata: please use the \u201cFix data\u201d button on the paper's page "
+        f"({item_url(listed[0])}), which checks the name against the PDF.",
+    )
+
+
+def _the_page_of(index: DataIndex, name: Name) -> str | None:
+    """The one page whose papers print this name, or None (none, or several)."""
+    pages = {
+        index.resolve(occ) for occ in index.occurrences_for_slugs([name.slug]) if occ.name == name
+    }
+    for pid in index.ids_for_slug(name.slug):
+        if any(occ.name == name for occ in index.page_occurrences(pid)):
+            pages.add(pid)
+    return pages.pop() if len(pages) == 1 else None
