@@ -59,7 +59,7 @@ def name_already_shown(index: DataIndex, request: FixRequest, found: Found) -> N
     listed = found.items or items
     papers = ", ".join(listed[:_SHOWN]) + (" and others" if len(listed) > _SHOWN else "")
     gone = [p.id for p in request.pages if not found.pages]
-    was = f" (the page {gone[0]} that the issue names no longer exists)" if gone else ""
+    was = f" (the page {gone[0]} that the issue names does not exist)" if gone else ""
     return problem(
         "name-already-shown",
         "There is nothing to change on the author pages: the papers already show the "

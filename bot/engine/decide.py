@@ -150,7 +150,7 @@ def _check_pages_said(request: FixRequest, d: Decision) -> None:
             Notice(
                 "page-set-aside",
                 f"I left the page {page.id} out of this change: the issue says "
-                f"{quote(page.raw, 160)}.",
+                f"{quote(page.raw.rstrip('.'), 160)}.",
             )
         )
     if request.pages_unclear:
@@ -159,7 +159,7 @@ def _check_pages_said(request: FixRequest, d: Decision) -> None:
             problem(
                 "page-unclear",
                 f"I could not tell whether the page {ids} is part of this request (the "
-                f"issue says {quote(request.pages_unclear[0].raw, 160)}). Please list "
+                f"issue says {quote(request.pages_unclear[0].raw.rstrip('.'), 160)}). Please list "
                 f"{_under(request, 'pages')} only the pages to change, and leave out any "
                 "page that is handled some other way.",
             )
