@@ -17,6 +17,8 @@ exists, is that page; every listed paper is on it under that name.
 
 from __future__ import annotations
 
+import re
+
 from bot.anthology.ids import item_url, page_url
 from bot.anthology.index import DataIndex
 from bot.anthology.names import Name
@@ -80,3 +82,77 @@ def _the_page_of(index: DataIndex, name: Name) -> str | None:
         if any(occ.name == name for occ in index.page_occurrences(pid)):
             pages.add(pid)
     return pages.pop() if len(pages) == 1 else None
+
+
+def merge_already_done(index: DataIndex, request: FixRequest, found: Found) -> Notice | None:
+    """The `merge-already-done` problem when a merge names pages that are one verified
+    person already: every named page that exists is that person (a name of theirs
+    leads there), the others exist under no reading, and the person has more than one
+    name (the trace of a merge made). Else None.
+
+    A merge that lists papers, gives another ORCID iD than the person's, or gives one
+    where the person has none (a verification is then left to do) is not answered
+    this way.
+    """
+    if "merge" not in request.kinds or len(request.pages) < 2 or found.items:
+        return None
+    if request.excluded or request.unclear or len(found.pages) != 1 or not found.missing_pages:
+        return None
+    page = found.pages[0]
+    entry = index.entry(page)
+    if entry is None or len(entry.names) < 2:
+        return None
+    if request.orcid and entry.orcid != request.orcid:
+        return None
+    names = ", ".join(f"\u201c{name.full}\u201d" for name in entry.names)
+    named = ", ".join(p.id for p in request.pages)
+    return problem(
+        "merge-already-done",
+        "There is nothing left to merge: the papers of these names are on one page "
+        f"already, {page_url(page)} (the names {names}); of the pages the issue names "
+        f"({named}), the others do not exist. If a paper of yours is still on another "
+        "page, please list its aclanthology.org link.",
+    )
+
+
+# "Every one of my PDFs says X, but my page shows Y", "my page shows Y whereas the PDF
+# prints X": the person says a paper's metadata differs from its PDF.
+_PDF_DIFFERS = re.compile(
+    r"\bpdfs?\b[^.\n]{0,80}?\b(?:says?|shows?|prints?|reads?|spells?|lists?|has|have|is)\b"
+    r"[^.\n]{0,120}?\b(?:but|whereas|while|however|yet|instead|not)\b"
+    r"|\b(?:page|website|site|anthology|metadata)\b[^.\n]{0,80}?\b(?:says?|shows?|displays?|lists?"
+    r"|reads?|has)\b[^.\n]{0,120}?\b(?:but|whereas|while|however|yet|instead)\b[^.\n]{0,80}?\bpdfs?\b",
+    re.IGNORECASE,
+)
+
+
+def metadata_correction(index: DataIndex, request: FixRequest, found: Found) -> Notice | None:
+    """The `metadata-correction` problem when a name request says the papers' PDFs
+    print another name than the Anthology shows: that is a fix of the papers'
+    metadata (each paper's "Fix data" button), not of author pages. Else None.
+
+    Only a request that asks nothing else: no ORCID iD, no target, no box ticked
+    but a name change, and no paper said not to be theirs.
+    """
+    if request.orcid or request.target.id or request.target.new:
+        return None
+    if request.excluded or request.unclear or set(request.kinds) - {"name-change"}:
+        return None
+    if not _PDF_DIFFERS.search(request.notes):
+        return None
+    items = list(found.items)
+    for page in found.pages:
+        items += sorted({occ.item for occ in index.page_occurrences(page)} - set(items))
+    where = ""
+    if items:
+        shown = ", ".join(item_url(item) for item in items[:_SHOWN])
+        where = f" ({shown}{' and the others' if len(items) > _SHOWN else ''})"
+    return problem(
+        "metadata-correction",
+        "The name a paper shows comes from its metadata, which must match its PDF: when "
+        "the Anthology shows another name than the PDF prints, that is a correction of "
+        "the paper's metadata, not of the author pages. Please use the \u201cFix data\u201d "
+        f"button on each paper's page{where}, and check your co-authors' names there too. "
+        "Once the metadata matches the PDFs, the papers come together under that name by "
+        "themselves; if they still need a change of author page then, comment here.",
+    )

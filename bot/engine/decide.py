@@ -284,10 +284,19 @@ def _decide_from_boxes(index: DataIndex, request: FixRequest, found: Found, d: D
     if not pages:
         _ask_for_the_page(request, found, d)
         return
-    if "merge" in d.kinds or ("name-change" in d.kinds and len(pages) >= 2):
+    # "Split" says the page holds several people's papers: with one page named and
+    # no paper listed, a ticked "Merge" beside it cannot make the whole page theirs.
+    one_page_split = "split" in d.kinds and len(pages) < 2
+    if ("merge" in d.kinds and not one_page_split) or (
+        "name-change" in d.kinds and len(pages) >= 2
+    ):
         _decide_merge(index, request, pages, owner, d)
     elif "split" in d.kinds:
-        _ask_for_papers(index, request, pages, owner, d)
+        if _others_named_on_one_page(index, request, pages, d):
+            # "These two are someone else's (the rest are mine)": the rest of the page.
+            _take_whole_unverified_page(index, request, pages[0], d)
+        else:
+            _ask_for_papers(index, request, pages, owner, d)
     elif "verify" in d.kinds or request.orcid:
         _decide_verify(index, request, pages, owner, d)
     elif "name-change" in d.kinds:
@@ -301,6 +310,20 @@ def _decide_from_boxes(index: DataIndex, request: FixRequest, found: Found, d: D
                 "aclanthology.org links) that the request is about.",
             )
         )
+
+
+def _others_named_on_one_page(
+    index: DataIndex, request: FixRequest, pages: list[str], d: Decision
+) -> bool:
+    """A split that names only papers that are not the person's, all on the one
+    unverified page named, with the person's ORCID iD: the rest of that page is
+    theirs, as the maintainers read it."""
+    if not d.excluded or not request.orcid or len(pages) != 1:
+        return False
+    if not is_unverified_page(pages[0]):
+        return False
+    on_page = {occ.item for occ in index.page_occurrences(pages[0])}
+    return all(item in on_page for item in d.excluded) and len(on_page) > len(d.excluded)
 
 
 def _ask_for_the_page(request: FixRequest, found: Found, d: Decision) -> None:
@@ -524,7 +547,17 @@ def _take_whole_unverified_page(
     d.sources = [page]
     d.scope = "all"
     # Asked even when some papers are said not to be theirs: excluding one paper
-    # does not show that the rest of a page of several people is theirs.
+    # does not show that the rest of a page of several people is theirs, unless the
+    # person says so too ("the rest are mine"): then they have read the page.
+    if d.excluded and request.rest_mine:
+        d.notes.append(
+            Notice(
+                "read-rest",
+                f"The issue says the papers of {page} other than {', '.join(d.excluded)} "
+                "are yours: I moved those and left the others.",
+            )
+        )
+        return
     mixture = several_people(index, page)
     if mixture is not None:
         d.problems.append(

@@ -31,7 +31,7 @@ from bot.anthology.resolve import (
 )
 from bot.anthology.textfile import file_stamp, read_text
 from bot.anthology.xmlscan import ROLE_VOLUME_EDITOR, Occurrence
-from bot.engine.already import name_already_shown
+from bot.engine.already import merge_already_done, metadata_correction, name_already_shown
 from bot.engine.decide import Decision, decide
 from bot.engine.lookup import look_up
 from bot.engine.problems import problem, status_for
@@ -208,7 +208,11 @@ def plan_request(index: DataIndex, request: FixRequest, new_id: str | None = Non
     """
     plan = Plan(request=request, warnings=list(request.warnings), people_file=index.people_file)
     found = look_up(index, request)
-    already = name_already_shown(index, request, found)
+    already = (
+        name_already_shown(index, request, found)
+        or merge_already_done(index, request, found)
+        or metadata_correction(index, request, found)
+    )
     if already is not None:
         # The papers print the name as asked: what the lookup could not find (the
         # page named is gone) and the boxes left empty no longer matter.

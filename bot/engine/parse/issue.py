@@ -57,7 +57,7 @@ from bot.engine.parse.preferred_name import (
     read_preferred_name,
 )
 from bot.engine.parse.sections import split_sections
-from bot.engine.parse.stance import read_prose
+from bot.engine.parse.stance import read_prose, says_rest_is_mine
 from bot.engine.parse.target import read_target
 from bot.engine.request import FixRequest, FormName, Kind, NameValue, Notice, Target
 
@@ -297,6 +297,7 @@ def _read_form(form: FormName, title: str, fields: FormFields, notices: list[Not
         keep=read_keep(prose, pages),
         pages_aside=pages_read.aside,
         pages_unclear=pages_read.unclear,
+        rest_mine=says_rest_is_mine(prose),
         sections=tuple(fields.texts),
     )
 
@@ -351,6 +352,7 @@ def _read_free_text(title: str, body: str, notices: list[Notice]) -> FixRequest:
         keep=read_keep(body, pages),
         pages_aside=said.aside,
         pages_unclear=said.unclear,
+        rest_mine=says_rest_is_mine(body),
     )
 
 

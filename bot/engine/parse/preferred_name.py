@@ -185,7 +185,8 @@ def find_preferred_name(text: str) -> NameValue | None:
 # Keren" / "family name - Gruteke Klein": the person says how their name splits.
 # The value is a quoted text, or the words up to the end of the clause.
 _PART_VALUE = (
-    r"\s*(?:(?:is|are|should\s+be|must\s+be|as)\b)?\s*[:=\-\u2013]?\s*"
+    # words and marks between the part and its value, in any order ("given name: it is")
+    r"(?:\s*(?:[:=\-\u2013]|\b(?:it\s+is|it's|is|are|should\s+be|must\s+be|as)\b))*\s*"
     r"(?:[\"\u201c\u2018'](?P<quoted>[^\"\u201d\u2019'\n]{1,60})[\"\u201d\u2019']"
     r"|(?P<plain>[^\W\d_][^\n,;.()\"]{0,60}?)(?=\s*(?:$|[\n,;.()]|\s+and\b)))"
 )

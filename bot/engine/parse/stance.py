@@ -449,3 +449,27 @@ def page_line_stance(line: str) -> PageStance | None:
         if not _NEGATED.search(blanked, max(m.start() - 40, 0), m.start())
     ]
     return "unclear" if moves else "aside"
+
+
+# "The rest are mine", "all the other papers are mine", "all papers on this page are
+# mine except ...": the person has read the page and claims what they did not set aside.
+_REST_MINE = re.compile(
+    r"\b(?:the\s+)?(?:rest|others|remaining(?:\s+(?:ones|papers|publications))?"
+    r"|other\s+(?:ones|papers|publications))\b(?:\s+(?:on|of|in)\s+(?:this|the|my)\s+page)?"
+    r"\s+(?:are|is)\s+(?:all\s+)?(?:mine|by\s+me|my\s+(?:own\s+)?(?:papers|work))\b"
+    r"|\ball\s+(?:the\s+)?(?:other\s+)?(?:papers|publications|ones)?\s*(?:on\s+(?:this|the|my)\s+page\s+)?"
+    r"(?:are|is)\s+mine\s*,?\s+(?:except|but|apart\s+from|other\s+than)\b",
+    re.IGNORECASE,
+)
+
+
+def says_rest_is_mine(text: str) -> bool:
+    """True when the prose claims the papers of the page it did not set aside ("The
+    rest are mine", "all papers on this page are mine except X").
+
+    Parameters:
+        text: Supporting Information.
+    """
+    return (
+        _REST_MINE.search(blank_urls(drop_struck_through(text.replace("\u2019", "'")))) is not None
+    )
