@@ -482,3 +482,78 @@ def test_a_name_request_that_asks_more_is_not_answered_as_already_shown(full_ind
         ["tobias-kuhn/unverified"], {"name-change"}, info="Tobias Kuhn -> Tobias Kühn"
     )
     assert "name-already-shown" not in codes(plan_json(full_index, issue))
+
+
+# ----------------------------- splits without a list, merges made, PDFs differing
+
+
+TOBIAS_ORCID = "https://orcid.org/0000-0003-1234-5674"
+
+
+def test_a_one_page_split_with_merge_ticked_too_asks_for_the_papers(full_index):
+    # Verification, Split and Merge all ticked for one page and no paper named: the
+    # person says the page mixes people, so it is not taken whole.
+    issue = anthology_issue(
+        ["tobias-kuhn/unverified"], {"verify", "split", "merge"}, TOBIAS_ORCID, "Zurich"
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "needs-info"
+    assert codes(plan) == ["papers-missing"]
+
+
+def test_a_split_naming_only_someone_elses_papers_takes_the_rest(full_index):
+    issue = anthology_issue(
+        ["tobias-kuhn/unverified"],
+        {"split"},
+        TOBIAS_ORCID,
+        "University of Zurich",
+        info="https://aclanthology.org/D07-1128/ was written by a different person who "
+        "shares my name. The rest are mine.",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "ready", plan["problems"]
+    assert set(moved(plan)) == {"2020.law-1.2", "2021.cnl-1", "J14-1005", "U08-1007"}
+    assert "read-rest" in codes(plan, "notes")
+
+
+def test_a_merge_made_already_is_nothing_left_to_merge(full_index):
+    # abdessalam-bouchekif is verified with both spellings; the other pages named
+    # do not exist.
+    issue = anthology_issue(
+        ["abdesselam-bouchekif", "abdessalam-bouchekif", "bouchekif-abdessalam"], {"merge"}
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "rejected"
+    assert codes(plan) == ["merge-already-done"]
+    assert "abdessalam-bouchekif" in text_of(plan, "problems")
+    # With an ORCID iD the person has not got, a verification is left to do.
+    issue = anthology_issue(
+        ["abdesselam-bouchekif", "abdessalam-bouchekif", "bouchekif-abdessalam"],
+        {"merge"},
+        TOBIAS_ORCID,
+        "X",
+    )
+    assert "merge-already-done" not in codes(plan_json(full_index, issue))
+
+
+def test_a_name_that_differs_from_the_pdfs_is_a_metadata_fix(full_index):
+    issue = anthology_issue(
+        ["tobias-kuhn/unverified"],
+        set(),
+        info="My PDFs all say Tobias K. Kuhn, but the page shows Tobias Kuhn.",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "rejected"
+    assert codes(plan) == ["metadata-correction"]
+    said = text_of(plan, "problems")
+    assert "Fix data" in said and "https://aclanthology.org/2020.law-1.2/" in said
+    # Asked with an ORCID iD and Split ticked, it is an author-page request.
+    issue = anthology_issue(
+        ["tobias-kuhn/unverified"],
+        {"split"},
+        TOBIAS_ORCID,
+        "Zurich",
+        info="My PDFs all say Tobias K. Kuhn, but the page shows Tobias Kuhn. Mine: "
+        "https://aclanthology.org/J14-1005/",
+    )
+    assert "metadata-correction" not in codes(plan_json(full_index, issue))

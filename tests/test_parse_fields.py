@@ -20,6 +20,7 @@ from bot.engine.parse.papers import (
     title_ref_of_line,
 )
 from bot.engine.parse.preferred_name import find_name_parts, read_preferred_name, split_name
+from bot.engine.parse.stance import says_rest_is_mine
 from bot.engine.parse.target import read_target
 from bot.engine.request import NameValue, PageRef, PaperRef, Target
 
@@ -667,3 +668,22 @@ def test_lines_giving_name_parts_are_not_titles() -> None:
     assert title_ref_of_line("given name - Keren Gruteke") is None
     assert title_ref_of_line("Family name: van der Berg Smit") is None
     assert title_ref_of_line("Neural Machine Translation of Rare Words") is not None
+
+
+def test_name_parts_after_it_is() -> None:
+    text = '"Na" is not my given name: it is "Na Min", and my family name is "An".'
+    assert find_name_parts(text) == NameValue("Na Min", "An")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The rest are mine.", True),
+        ("All papers on this page are mine except the 2019 one.", True),
+        ("The remaining ones are mine too.", True),
+        ("The others are not mine.", False),
+        ("Please split the rest of the page.", False),
+    ],
+)
+def test_says_rest_is_mine(text: str, expected: bool) -> None:
+    assert says_rest_is_mine(text) is expected

@@ -1,18 +1,19 @@
-"""A name request the data already answers: the papers print the name as asked.
+"""Requests the data or the papers' metadata already answer, answered the way the
+maintainers do instead of asking for an ORCID iD, a degree or a page.
 
-People file a name change (or tick nothing) when a paper shows their name split
-wrongly ("given name - Keren, family name - Gruteke Klein") or in the wrong order
-("Myung Jiyoon -> Jiyoon Myung"). That is a correction of the paper's metadata, not
-of author pages, and by the time the issue is read it is often made already: the
-page they name is gone and the papers print the name as they ask. The maintainers
-then answer "nothing to do here; if a paper is still wrong, use its Fix data
-button". The engine says the same, instead of asking which page or for an ORCID iD.
+- `name_already_shown`: a name request whose name every paper of one page already
+  prints ("given name - Keren / family name - Gruteke Klein", "Myung Jiyoon ->
+  Jiyoon Myung", the page named gone): nothing to change on the author pages.
+- `merge_already_done`: a merge whose pages are one verified person already (a name
+  of theirs leads there, the other pages exist under no reading): nothing to merge.
+- `metadata_correction`: a name request saying the PDFs print another name than the
+  Anthology shows: a fix of the papers' metadata, through each paper's "Fix data".
 
-The rule is narrow, so that it never answers a request that asks for more: a name
-given in both parts, no ORCID iD, no target, no paper said not to be theirs, no
-kind but a name change; exactly one page whose papers print that name, every one
-of them exactly so (a verified page: its canonical name too); the page named, if it
-exists, is that page; every listed paper is on it under that name.
+Each rule is narrow, so that it never answers a request that asks for more: no
+ORCID iD the person lacks, no target, no paper said not to be theirs, no kind but
+the one it is about. The name rule also needs exactly one page whose papers print
+that name, every one of them exactly so (a verified page: its canonical name too),
+the page named, if it exists, being that page, and every listed paper on it.
 """
 
 from __future__ import annotations
