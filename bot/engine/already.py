@@ -118,11 +118,14 @@ def merge_already_done(index: DataIndex, request: FixRequest, found: Found) -> N
 
 # "Every one of my PDFs says X, but my page shows Y", "my page shows Y whereas the PDF
 # prints X": the person says a paper's metadata differs from its PDF.
+# (within one sentence: the dot of an initial, "Tobias K. Kuhn", does not end it)
+_IN_SENTENCE = r"(?:[^.\n]|(?<=\b[A-Z])\.)"
 _PDF_DIFFERS = re.compile(
-    r"\bpdfs?\b[^.\n]{0,80}?\b(?:says?|shows?|prints?|reads?|spells?|lists?|has|have|is)\b"
-    r"[^.\n]{0,120}?\b(?:but|whereas|while|however|yet|instead|not)\b"
-    r"|\b(?:page|website|site|anthology|metadata)\b[^.\n]{0,80}?\b(?:says?|shows?|displays?|lists?"
-    r"|reads?|has)\b[^.\n]{0,120}?\b(?:but|whereas|while|however|yet|instead)\b[^.\n]{0,80}?\bpdfs?\b",
+    rf"\bpdfs?\b{_IN_SENTENCE}{{0,80}}?\b(?:says?|shows?|prints?|reads?|spells?|lists?|has|have"
+    rf"|is)\b{_IN_SENTENCE}{{0,120}}?\b(?:but|whereas|while|however|yet|instead|not)\b"
+    rf"|\b(?:page|website|site|anthology|metadata)\b{_IN_SENTENCE}{{0,80}}?\b(?:says?|shows?"
+    rf"|displays?|lists?|reads?|has)\b{_IN_SENTENCE}{{0,120}}?\b(?:but|whereas|while|however|yet"
+    rf"|instead)\b{_IN_SENTENCE}{{0,80}}?\bpdfs?\b",
     re.IGNORECASE,
 )
 
