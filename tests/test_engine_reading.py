@@ -557,3 +557,29 @@ def test_a_name_that_differs_from_the_pdfs_is_a_metadata_fix(full_index):
         "https://aclanthology.org/J14-1005/",
     )
     assert "metadata-correction" not in codes(plan_json(full_index, issue))
+
+
+def test_a_merge_made_already_named_by_a_spelling_only(full_index):
+    # One page named, which does not exist: its slug is a name of a verified person
+    # who has both spellings.
+    issue = anthology_issue(["a/abdesselam-bouchekif"], {"merge"})
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "rejected"
+    assert codes(plan) == ["merge-already-done"]
+
+
+def test_a_verification_of_two_pages_asking_to_combine_them_is_a_merge(full_index):
+    pages = ["tobias-kuhn/unverified", "lucia-c-passaro/unverified"]
+    said = (
+        "Please combine the two pages and keep https://aclanthology.org/people/tobias-kuhn/ "
+        "as the page."
+    )
+    issue = anthology_issue(pages, {"verify"}, TOBIAS_ORCID, "Zurich", info=said)
+    plan = plan_json(full_index, issue)
+    assert "verify-which-page" not in codes(plan)
+    assert "read-merge" in codes(plan, "notes")
+    # Without the page to keep, which page is meant is asked, as before.
+    issue = anthology_issue(
+        pages, {"verify"}, TOBIAS_ORCID, "Zurich", info="Please combine the two pages."
+    )
+    assert codes(plan_json(full_index, issue)) == ["verify-which-page"]

@@ -95,11 +95,19 @@ def merge_already_done(index: DataIndex, request: FixRequest, found: Found) -> N
     where the person has none (a verification is then left to do) is not answered
     this way.
     """
-    if "merge" not in request.kinds or len(request.pages) < 2 or found.items:
+    if "merge" not in request.kinds or not request.pages or found.items:
         return None
-    if request.excluded or request.unclear or len(found.pages) != 1 or not found.missing_pages:
+    if request.excluded or request.unclear or not found.missing_pages:
         return None
-    page = found.pages[0]
+    # The person each named page stands for: a page that exists is itself; one that
+    # does not, the verified person with a name of that slug ("md-nishat-raihan").
+    people = set(found.pages)
+    for ref in request.pages:
+        if ref.id not in found.pages:
+            people |= index.ids_for_slug(ref.id.removesuffix("/unverified"))
+    if len(people) != 1:
+        return None
+    page = people.pop()
     entry = index.entry(page)
     if entry is None or len(entry.names) < 2:
         return None
@@ -110,9 +118,9 @@ def merge_already_done(index: DataIndex, request: FixRequest, found: Found) -> N
     return problem(
         "merge-already-done",
         "There is nothing left to merge: the papers of these names are on one page "
-        f"already, {page_url(page)} (the names {names}); of the pages the issue names "
-        f"({named}), the others do not exist. If a paper of yours is still on another "
-        "page, please list its aclanthology.org link.",
+        f"already, {page_url(page)} (the names {names}); no other page of the ones the "
+        f"issue names ({named}) exists. If a paper of yours is still on another page, "
+        "please list its aclanthology.org link.",
     )
 
 

@@ -19,6 +19,7 @@ way the maintainers do, and asks back when they leave it open:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -73,7 +74,18 @@ def decide(index: DataIndex, request: FixRequest, found: Found) -> Decision:
     """
     items = found.items
     kinds = _kinds(request, found.pages, items)
+    merge_said = not items and _merge_in_words(request, found.pages, kinds)
+    if merge_said:
+        kinds = (*kinds, "merge")
     d = Decision(kinds=kinds, excluded=[i for i in found.excluded if i not in items])
+    if merge_said:
+        d.notes.append(
+            Notice(
+                "read-merge",
+                "The issue asks to combine the pages it names and says which to keep: I "
+                "read it as a merge too, although the 'Merge profiles' box is not ticked.",
+            )
+        )
     _check_stances(found, d)
     _check_pages_said(request, d)
     if request.form == "authorbot" or request.target.id or request.target.new:
@@ -202,6 +214,26 @@ def _check_name_is_a_name(request: FixRequest, d: Decision) -> None:
                 f"{' '.join(w.capitalize() for w in name.last.split('-'))}).",
             )
         )
+
+
+# "Please combine the two", "merge them", "bring them together": a merge asked in words.
+_MERGE_WORDS = re.compile(
+    r"\b(?<!not\s)(?<!n't\s)(?:combine|merge|unify|consolidate|bring\s+(?:\w+\s+){0,3}?together"
+    r"|put\s+(?:\w+\s+){0,3}?together)\b",
+    re.IGNORECASE,
+)
+
+
+def _merge_in_words(request: FixRequest, pages: list[str], kinds: tuple[Kind, ...]) -> bool:
+    """A verification of two or more pages whose prose asks to combine them and says
+    which page to keep is a merge too (the box was left unticked); without the page
+    to keep the verification asks which page is meant, as before."""
+    if "verify" not in kinds or "merge" in kinds or "split" in kinds or len(pages) < 2:
+        return False
+    bases = {page.removesuffix("/unverified") for page in pages}
+    if request.keep is None or request.keep.id.removesuffix("/unverified") not in bases:
+        return False
+    return _MERGE_WORDS.search(request.notes) is not None
 
 
 def _kinds(request: FixRequest, pages: list[str], items: list[str]) -> tuple[Kind, ...]:
