@@ -256,15 +256,24 @@ class DataIndex:
             self._settled_pids,
             self._settled_slugs,
         )
+        behind: list[list[Occurrence]] = []  # lists that held other collections' lines
         for occ in scan.occurrences:
             # An occurrence whose key was settled is in that list already.
             if occ.item not in settled_items:
                 on_item[occ.item].append(occ)
             if occ.pid is not None:
                 if occ.pid not in settled_pids:
-                    by_pid[occ.pid].append(occ)
+                    target = by_pid[occ.pid]
+                    if target and target[-1].collection != coll:
+                        behind.append(target)
+                    target.append(occ)
             elif occ.name.slug not in settled_slugs:
-                by_slug[occ.name.slug].append(occ)
+                target = by_slug[occ.name.slug]
+                if target and target[-1].collection != coll:
+                    behind.append(target)
+                target.append(occ)
+        for target in behind:  # in a full load's order: by collection, then file order
+            target.sort(key=lambda o: (o.collection, o.start))
 
     def _stored_of_item(self, item_id: str) -> list[str]:
         """The stored, unopened collections that may hold this item: an item's ID is
@@ -290,9 +299,7 @@ class DataIndex:
         if item is None or item.collection not in self._stored:
             return
         stored = self._stored[item.collection]
-        self._on_item[item_id] = [
-            stored.occurrence(i) for i in stored.ordinals_of_item(item_id)
-        ]
+        self._on_item[item_id] = [stored.occurrence(i) for i in stored.ordinals_of_item(item_id)]
         self._settled_items.add(item_id)
 
     def _settle_pid(self, pid: str) -> None:
@@ -308,13 +315,10 @@ class DataIndex:
         self._settled_slugs.add(slug)
 
     def _settle_key(
-        self,
-        lists: dict[str, list[Occurrence]],
-        key: str,
-        lines: Iterable[tuple[str, int, tuple[Any, ...]]],
+        self, lists: dict[str, list[Occurrence]], key: str, lines: Iterable[tuple[str, int]]
     ) -> None:
         stored = self._stored
-        found = [stored[c].adopt(i, line) for c, i, line in lines if c in stored]
+        found = [stored[c].occurrence(i) for c, i in lines if c in stored]
         if not found:
             return
         if key in lists and lists[key]:

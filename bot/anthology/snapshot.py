@@ -40,9 +40,10 @@ import sys
 import tempfile
 import zlib
 from array import array
-from itertools import repeat
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -139,11 +140,12 @@ def default_cache_dir() -> Path:
 
 
 class StoredCollection:
-    """One collection as the snapshot holds it, built piece by piece: its items all at
-    once (they are few), each occurrence when first asked for, and always the same
-    object for the same line (occurrences are compared by identity)."""
+    """One collection as the snapshot holds it, built piece by piece: each occurrence
+    when first asked for (always the same object for the same line: occurrences are
+    compared by identity), its items all at once (they are few). Its lines and its
+    items are two parts of the snapshot, each read when first needed."""
 
-    __slots__ = ("coll", "stamp", "count", "_blob", "_shared", "_items", "_cols", "_names",
+    __slots__ = ("coll", "stamp", "count", "_read", "_shared", "_items", "_cols", "_names",
                  "_built", "_by_item")  # fmt: skip
 
     def __init__(
@@ -151,11 +153,11 @@ class StoredCollection:
         coll: str,
         stamp: tuple[int, int],
         count: int,
-        blob: Callable[[], bytes],
+        read: Callable[[str], bytes],
         shared: dict[tuple[str | None, str], Name],
     ) -> None:
         self.coll, self.stamp, self.count = coll, stamp, count
-        self._blob = blob  # reads the collection's part of the snapshot
+        self._read = read  # gives the part "lines" or "items" of the snapshot
         self._shared = shared  # one Name object per name, across collections
         self._items: tuple[Item, ...] | None = None
         self._cols: tuple[Any, ...] = ()
@@ -163,40 +165,30 @@ class StoredCollection:
         self._built: list[Occurrence | None] = [None] * count
         self._by_item: dict[str, list[int]] | None = None
 
-    def blob(self) -> bytes:
-        """The collection as stored (copied as it is into a new snapshot)."""
-        return self._blob()
+    def part(self, which: str) -> bytes:
+        """The part `lines` or `items` as stored (copied as it is into a new snapshot)."""
+        return self._read(which)
 
-    def _decode(self) -> None:
-        items, columns, names = marshal.loads(self._blob())
-        numbers, roles, positions, name_ids, pids, orcids, starts, ends = columns
-        self._cols = (
-            _ints(numbers),
-            roles,
-            _ints(positions),
-            _ints(name_ids),
-            pids,
-            orcids,
-            _ints(starts),
-            _ints(ends),
-            names,
-        )
-        self._items = tuple(Item(*item) for item in items)
-        self._names = [None] * (len(names) // 3)
+    def columns(self) -> tuple[Any, ...]:
+        """The lines as columns: item numbers, roles, positions, name numbers, ids,
+        orcids, starts, ends; then the names (first, last, slug, first, ...) and the
+        items' IDs (see `_columns`)."""
+        if not self._cols:
+            numbers, roles, positions, name_ids, pids, orcids, starts, ends, names, ids = (
+                marshal.loads(self._read("lines"))
+            )
+            self._cols = (
+                _ints(numbers), roles, _ints(positions), _ints(name_ids), pids, orcids,
+                _ints(starts), _ints(ends), names, ids,
+            )  # fmt: skip
+            self._names = [None] * (len(names) // 3)
+        return self._cols
 
     def items(self) -> tuple[Item, ...]:
         """The collection's items, in file order."""
         if self._items is None:
-            self._decode()
-        assert self._items is not None
+            self._items = tuple(Item(*item) for item in marshal.loads(self._read("items")))
         return self._items
-
-    def columns(self) -> tuple[Any, ...]:
-        """The columns as stored: item numbers, roles, positions, name numbers, ids,
-        orcids, starts, ends, and the names (first, last, slug, first, last, ...)."""
-        if self._items is None:
-            self._decode()
-        return self._cols
 
     def _name(self, number: int) -> Name:
         name = self._names[number]
@@ -209,10 +201,9 @@ class StoredCollection:
         """The collection's `ordinal`-th author/editor line (from 0, in file order)."""
         occ = self._built[ordinal]
         if occ is None:
-            items = self.items()
-            numbers, roles, positions, name_ids, pids, orcids, starts, ends, _ = self._cols
+            numbers, roles, positions, name_ids, pids, orcids, starts, ends, _, ids = self.columns()
             occ = self._built[ordinal] = Occurrence(
-                items[numbers[ordinal]].id,
+                ids[numbers[ordinal]],
                 ROLES[roles[ordinal]],
                 positions[ordinal],
                 self._name(name_ids[ordinal]),
@@ -224,25 +215,13 @@ class StoredCollection:
             )
         return occ
 
-    def adopt(self, ordinal: int, line: tuple[Any, ...]) -> Occurrence:
-        """The `ordinal`-th line, built from its copy in a lookup of the snapshot
-        (`Snapshot.lines_for_slug`) without decoding the collection."""
-        occ = self._built[ordinal]
-        if occ is None:
-            item, role, position, first, last, slug, pid, orcid, start, end = line
-            name = _shared_name(self._shared, first, last, slug)
-            occ = self._built[ordinal] = Occurrence(
-                item, ROLES[role], position, name, pid, orcid, self.coll, start, end
-            )
-        return occ
-
     def ordinals_of_item(self, item_id: str) -> list[int]:
         """The lines on an item (a volume's: its volume editors), in file order."""
         if self._by_item is None:
-            items = self.items()
+            ids = self.columns()[9]
             by_item: dict[str, list[int]] = {}
             for ordinal, number in enumerate(self._cols[0]):
-                by_item.setdefault(items[number].id, []).append(ordinal)
+                by_item.setdefault(ids[number], []).append(ordinal)
             self._by_item = by_item
         return self._by_item.get(item_id, [])
 
@@ -256,13 +235,12 @@ class StoredCollection:
         if any(self._built):
             occurrences = tuple(map(self.occurrence, range(self.count)))
         else:  # nothing built yet: build it all column by column (a third faster)
-            numbers, roles, positions, name_ids, pids, orcids, starts, ends, _ = self._cols
-            item_ids = [item.id for item in items]
+            numbers, roles, positions, name_ids, pids, orcids, starts, ends, _, ids = self.columns()
             names = [self._name(i) for i in range(len(self._names))]
             occurrences = tuple(
                 map(
                     Occurrence,
-                    map(item_ids.__getitem__, numbers),
+                    map(ids.__getitem__, numbers),
                     map(ROLES.__getitem__, roles),
                     positions,
                     map(names.__getitem__, name_ids),
@@ -309,9 +287,10 @@ class Snapshot:
         self._header = header
         self._data = data  # the file, mapped; parts are at `start + offset`
         self._start = start
-        self._collections: dict[str, tuple[int, int, int, int, int]] = header["collections"]
+        # size, mtime, lines, and where its lines and its items are (offset, length)
+        self._collections: dict[str, tuple[int, ...]] = header["collections"]
         self._order: tuple[str, ...] = header["order"]
-        self._buckets: dict[tuple[str, int], dict[str, tuple[bytes, tuple[Any, ...]]]] = {}
+        self._buckets: dict[tuple[str, int], dict[str, bytes]] = {}
         self._pid_lines: dict[str, bytes] | None = None
         self._shared: dict[tuple[str | None, str], Name] = {}
         self.hits = 0
@@ -331,8 +310,10 @@ class Snapshot:
             self.misses += 1
             return None
         self.hits += 1
-        where = (entry[3], entry[4])
-        return StoredCollection(coll, stamp, entry[2], lambda: self._part(where), self._shared)
+        parts = {"lines": (entry[3], entry[4]), "items": (entry[5], entry[6])}
+        return StoredCollection(
+            coll, stamp, entry[2], lambda which: self._part(parts[which]), self._shared
+        )
 
     def is_exactly(self, stored: Mapping[str, Any]) -> bool:
         """True when `stored` is every collection of the snapshot, and only those."""
@@ -354,7 +335,7 @@ class Snapshot:
         path, digest, _ = self._header["people"]
         return (path, digest) == (people.path, _digest(people.text))
 
-    def _lines(self, kind: str, key: str) -> list[tuple[str, int, tuple[Any, ...]]]:
+    def _lines(self, kind: str, key: str) -> list[tuple[str, int]]:
         number = _bucket(key)
         bucket = self._buckets.get((kind, number))
         if bucket is None:
@@ -362,23 +343,16 @@ class Snapshot:
         found = bucket.get(key)
         if found is None:
             return []
-        numbers, texts = _ints(found[0]), found[1]
-        order, pid = self._order, (key if kind == "pids" else None)
-        lines = []
-        for n in range(len(numbers) // 6):
-            coll, ordinal, role, position, start, end = numbers[6 * n : 6 * n + 6]
-            item, first, last, slug, orcid = texts[5 * n : 5 * n + 5]
-            line = (item, role, position, first, last, slug, pid, orcid, start, end)
-            lines.append((order[coll], ordinal, line))
-        return lines
+        numbers, order = _ints(found), self._order
+        return [(order[numbers[i]], numbers[i + 1]) for i in range(0, len(numbers), 2)]
 
-    def lines_for_slug(self, slug: str) -> list[tuple[str, int, tuple[Any, ...]]]:
-        """(collection, line number, line) of each line without an ID whose name has
-        `slug`, in the order a full load reads them (see `StoredCollection.adopt`)."""
+    def lines_for_slug(self, slug: str) -> list[tuple[str, int]]:
+        """(collection, line number) of each line without an ID whose name has `slug`,
+        in the order a full load reads them."""
         return self._lines("slugs", slug)
 
-    def lines_for_pid(self, pid: str) -> list[tuple[str, int, tuple[Any, ...]]]:
-        """(collection, line number, line) of each line with the person ID `pid`."""
+    def lines_for_pid(self, pid: str) -> list[tuple[str, int]]:
+        """(collection, line number) of each line with the person ID `pid`."""
         return self._lines("pids", pid)
 
     def pid_line_counts(self, stored: Mapping[str, Any]) -> dict[str, int]:
@@ -391,7 +365,8 @@ class Snapshot:
         order, counts = self._order, {}
         for pid, packed in self._pid_lines.items():
             numbers = _ints(packed)
-            n = sum(numbers[i + 1] for i in range(0, len(numbers), 2) if order[numbers[i]] in stored)
+            pairs = range(0, len(numbers), 2)
+            n = sum(numbers[i + 1] for i in pairs if order[numbers[i]] in stored)
             if n:
                 counts[pid] = n
         return counts
@@ -412,7 +387,6 @@ class Snapshot:
 
 # ScanCache was this module's name for what a snapshot gives the index.
 ScanCache = Snapshot
-
 
 
 def _digest(text: str) -> str:
@@ -440,8 +414,17 @@ def _encode_people(people: PeopleFile) -> bytes | None:
         names = tuple(part for n in e.names for part in (n.first, n.last))
         blank = tuple(e.names.index(n) for n in e.blank_first)
         entries.append(
-            (e.id, names, e.orcid, e.degree, e.comment, e.similar,
-             e.disable_name_matching, e.extra, blank)  # fmt: skip
+            (
+                e.id,
+                names,
+                e.orcid,
+                e.degree,
+                e.comment,
+                e.similar,
+                e.disable_name_matching,
+                e.extra,
+                blank,
+            )  # fmt: skip
         )
     slugs = tuple(((n.first, n.last), n.slug) for e in people.entries.values() for n in e.names)
     try:
@@ -523,12 +506,14 @@ def _columns(scan: CollectionScan) -> tuple[Any, ...]:
         [o.start for o in occs],
         [o.end for o in occs],
         flat,
+        [item.id for item in scan.items],
     )
 
 
-def _encode(items: tuple[Item, ...], columns: tuple[Any, ...]) -> bytes:
-    numbers, roles, positions, name_ids, pids, orcids, starts, ends, flat = columns
-    packed = (
+def _encode(items: tuple[Item, ...], columns: tuple[Any, ...]) -> tuple[bytes, bytes]:
+    """A collection's two parts: its lines and its items."""
+    numbers, roles, positions, name_ids, pids, orcids, starts, ends, flat, ids = columns
+    lines = (
         _packed(numbers),
         bytes(roles),
         _packed(positions),
@@ -537,8 +522,10 @@ def _encode(items: tuple[Item, ...], columns: tuple[Any, ...]) -> bytes:
         tuple(orcids),
         _packed(starts),
         _packed(ends),
+        flat,
+        tuple(ids),
     )
-    return marshal.dumps((tuple(tuple(item) for item in items), packed, flat))
+    return marshal.dumps(lines), marshal.dumps(tuple(tuple(item) for item in items))
 
 
 class _Writer:
@@ -574,20 +561,21 @@ def write_snapshot(index: DataIndex, path: Path) -> None:
 
 def _write_snapshot(index: DataIndex, path: Path) -> None:
     out = _Writer()
-    collections: dict[str, tuple[int, int, int, int, int]] = {}
+    collections: dict[str, tuple[int, ...]] = {}
     lookups = _Lookups()
     for number, coll in enumerate(index.collections):
         stored = index._stored.get(coll)
         if stored is not None:
-            blob, count, stamp = stored.blob(), stored.count, stored.stamp
-            items, columns = stored.items(), stored.columns()
+            count, stamp, columns = stored.count, stored.stamp, stored.columns()
+            lines, items = stored.part("lines"), stored.part("items")
+            lookups.add(number, columns, stored.items)
         else:
             state = index._files[coll]
             count, stamp = len(state.scan.occurrences), state.stamp
-            items, columns = state.scan.items, _columns(state.scan)
-            blob = _encode(items, columns)
-        lookups.add(number, items, columns)
-        collections[coll] = (stamp[0], stamp[1], count, *out.add(blob))
+            columns = _columns(state.scan)
+            lines, items = _encode(state.scan.items, columns)
+            lookups.add(number, columns, partial(tuple, state.scan.items))
+        collections[coll] = (stamp[0], stamp[1], count, *out.add(lines), *out.add(items))
     pf = index.people_file
     people = _encode_people(pf)
     header: dict[str, Any] = {
@@ -618,44 +606,38 @@ class _Lookups:
     collection by collection in the order a full load reads them."""
 
     def __init__(self) -> None:
-        # For each key: the numbers of its lines (collection, line number, role,
-        # position, start, end) and their texts (item, first, last, slug, orcid).
-        self.slugs: dict[str, tuple[list[int], list[Any]]] = defaultdict(lambda: ([], []))
-        self.pids: dict[str, tuple[list[int], list[Any]]] = defaultdict(lambda: ([], []))
+        # (collection number, line number, collection number, line number, ...) by key
+        self.slugs: dict[str, list[int]] = defaultdict(list)
+        self.pids: dict[str, list[int]] = defaultdict(list)
         self.pid_lines: dict[str, list[int]] = defaultdict(list)
         self.names: set[tuple[str | None, str]] = set()
-        self.items: list[Item] = []
+        self.item_parts: list[Callable[[], tuple[Item, ...]]] = []
 
-    def add(self, number: int, items: tuple[Item, ...], columns: tuple[Any, ...]) -> None:
-        """Add a collection: its items and its lines as columns (`_columns`)."""
-        self.items.extend(items)
-        numbers, roles, positions, name_ids, pids, orcids, starts, ends, flat = columns
-        ids = [item.id for item in items]
+    def add(
+        self, number: int, columns: tuple[Any, ...], items: Callable[[], tuple[Item, ...]]
+    ) -> None:
+        """Add a collection: its lines as columns (`_columns`) and its items."""
+        self.item_parts.append(items)
+        name_ids, pids, flat = columns[3], columns[4], columns[8]
         self.names.update(zip(flat[0::3], flat[1::3], strict=True))
         slug_of = flat[2::3]
-        # Group the lines by key first: a key's lines are then added in one go.
         by_key: dict[str | None, list[int]] = defaultdict(list)
         for i, pid in enumerate(pids):
-            by_key[pid].append(i)
-        by_slug: dict[str, list[int]] = defaultdict(list)
-        for i in by_key.pop(None, ()):
-            by_slug[slug_of[name_ids[i]]].append(i)
-        for table, groups in ((self.pids, by_key), (self.slugs, by_slug)):
-            for key, lines in groups.items():
-                numbers_of_key, texts_of_key = table[key]  # type: ignore[index]
-                for i in lines:
-                    n = 3 * name_ids[i]
-                    numbers_of_key += (number, i, roles[i], positions[i], starts[i], ends[i])
-                    texts_of_key += (ids[numbers[i]], flat[n], flat[n + 1], flat[n + 2], orcids[i])
-        for pid, lines in by_key.items():
-            self.pid_lines[pid] += (number, len(lines))  # type: ignore[index]
+            by_key[pid] += (number, i)
+        by_slug = self.slugs
+        without = by_key.pop(None, [])
+        for i in without[1::2]:
+            by_slug[slug_of[name_ids[i]]] += (number, i)
+        for pid, pairs in by_key.items():
+            self.pids[pid] += pairs  # type: ignore[index]
+            self.pid_lines[pid] += (number, len(pairs) // 2)  # type: ignore[index]
 
     def write(self, out: _Writer, header: dict[str, Any]) -> None:
         """Add the lookups and tables to `out`, and where they are to `header`."""
         for kind, table in (("slugs", self.slugs), ("pids", self.pids)):
-            buckets: list[dict[str, tuple[bytes, tuple[Any, ...]]]] = [{} for _ in range(BUCKETS)]
-            for key, (numbers, texts) in table.items():
-                buckets[_bucket(key)][key] = (_packed(numbers), tuple(texts))
+            buckets: list[dict[str, bytes]] = [{} for _ in range(BUCKETS)]
+            for key, pairs in table.items():
+                buckets[_bucket(key)][key] = _packed(pairs)
             header[kind] = tuple(out.add(marshal.dumps(b)) for b in buckets)
         header["pid_lines"] = out.add(
             marshal.dumps({pid: _packed(v) for pid, v in self.pid_lines.items()})
@@ -665,9 +647,10 @@ class _Lookups:
         )
         names = (Name(first, last) for first, last in self.names)
         header["families"] = out.add(marshal.dumps(dict(family_table(names))))
-        titles = {k: tuple(v) for k, v in title_table(self.items).items()}
+        items = [item for part in self.item_parts for item in part()]
+        titles = {k: tuple(v) for k, v in title_table(items).items()}
         header["titles"] = out.add(marshal.dumps(titles))
-        header["bibkeys"] = out.add(marshal.dumps(bibkey_table(self.items)))
+        header["bibkeys"] = out.add(marshal.dumps(bibkey_table(items)))
 
 
 def load_index(root: Path | str, cache_dir: Path | str | None = None) -> DataIndex:
