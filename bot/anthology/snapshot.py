@@ -621,16 +621,18 @@ class _Lookups:
         name_ids, pids, flat = columns[3], columns[4], columns[8]
         self.names.update(zip(flat[0::3], flat[1::3], strict=True))
         slug_of = flat[2::3]
-        by_key: dict[str | None, list[int]] = defaultdict(list)
+        slugs, by_pid = self.slugs, self.pids
+        keys = [slug_of[n] if pid is None else None for pid, n in zip(pids, name_ids, strict=True)]
+        for i, slug in enumerate(keys):
+            if slug is not None:
+                slugs[slug] += (number, i)
+        here: Counter[str] = Counter()
         for i, pid in enumerate(pids):
-            by_key[pid] += (number, i)
-        by_slug = self.slugs
-        without = by_key.pop(None, [])
-        for i in without[1::2]:
-            by_slug[slug_of[name_ids[i]]] += (number, i)
-        for pid, pairs in by_key.items():
-            self.pids[pid] += pairs  # type: ignore[index]
-            self.pid_lines[pid] += (number, len(pairs) // 2)  # type: ignore[index]
+            if pid is not None:
+                by_pid[pid] += (number, i)
+                here[pid] += 1
+        for pid, n in here.items():
+            self.pid_lines[pid] += (number, n)
 
     def write(self, out: _Writer, header: dict[str, Any]) -> None:
         """Add the lookups and tables to `out`, and where they are to `header`."""
