@@ -81,6 +81,9 @@ def test_a_lazy_index_answers_every_lookup_as_a_full_load(era, tmp_path):
     shutil.copytree(SAMPLE_ROOTS[era] / "data", root / "data")
     eager = DataIndex.load(root)
     index = lazy(root, tmp_path / "cache")
+    # The people as parsed and their lookups come from the snapshot too.
+    assert index.people == eager.people and index.people_file.spans == eager.people_file.spans
+    assert (index.slug_ids, index.by_orcid) == (eager.slug_ids, eager.by_orcid)
     assert answers(index, eager) == answers(eager, eager)
     assert index._stored  # the lookups built lines and items, not whole collections
     # Asked again (now from what was built), and after building everything.

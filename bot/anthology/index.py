@@ -162,9 +162,12 @@ class DataIndex:
             if scan_cache is not None:
                 people_file = scan_cache.people_file(people_rel, people_text)
             if people_file is None:
-                people_file = read_people_file(people_rel, people_text)
-            index = cls(root, people_file, _stamp(people_path))
-            index._index_people()
+                index = cls(root, read_people_file(people_rel, people_text), _stamp(people_path))
+                index._index_people()
+            else:  # with its lookups, as `_index_people` makes them
+                index = cls(root, people_file, _stamp(people_path))
+                slug_ids, index.by_orcid = scan_cache.people_lookups
+                index.slug_ids = defaultdict(set, {k: set(v) for k, v in slug_ids.items()})
             index._snapshot = scan_cache
             for coll, stamp in sorted(_collection_stamps(root).items()):
                 stored = scan_cache.stored(coll, stamp) if scan_cache is not None else None

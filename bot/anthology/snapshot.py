@@ -295,6 +295,9 @@ class Snapshot:
         self._shared: dict[tuple[str | None, str], Name] = {}
         self.hits = 0
         self.misses = 0
+        # With the people file it gives: the people's slugs and ORCID iDs, as
+        # (slug -> IDs, ORCID iD -> ID).
+        self.people_lookups: tuple[dict[str, tuple[str, ...]], dict[str, str]] | None = None
 
     def _part(self, where: tuple[int, int]) -> bytes:
         offset, length = where
@@ -328,7 +331,8 @@ class Snapshot:
         path, digest, where = self._header["people"]
         if (path, digest) != (rel, _digest(text)) or where is None:
             return None
-        return _decode_people(rel, text, self._part(where))
+        people, self.people_lookups = _decode_people(rel, text, self._part(where))
+        return people
 
     def holds_people(self, people: PeopleFile) -> bool:
         """True when the snapshot was written with this people file's text."""
@@ -422,15 +426,25 @@ def _encode_people(people: PeopleFile) -> bytes | None:
                 blank,
             )  # fmt: skip
         )
-    slugs = tuple(((n.first, n.last), n.slug) for e in people.entries.values() for n in e.names)
+    # The index's lookups of the people (DataIndex._index_people), made the same way.
+    slug_ids: dict[str, list[str]] = defaultdict(list)
+    by_orcid: dict[str, str] = {}
+    for e in people.entries.values():
+        for n in e.names:
+            slug_ids[n.slug].append(e.id)
+        if e.orcid:
+            by_orcid[e.orcid] = e.id
+    lookups = ({k: tuple(v) for k, v in slug_ids.items()}, by_orcid)
     try:
-        return marshal.dumps((tuple(entries), tuple(people.order), people.spans, slugs))
+        return marshal.dumps((tuple(entries), tuple(people.order), people.spans, lookups))
     except ValueError:
         return None
 
 
-def _decode_people(rel: str, text: str, blob: bytes) -> PeopleFile:
-    entries_data, order, spans, slugs = marshal.loads(blob)
+def _decode_people(
+    rel: str, text: str, blob: bytes
+) -> tuple[PeopleFile, tuple[dict[str, tuple[str, ...]], dict[str, str]]]:
+    entries_data, order, spans, lookups = marshal.loads(blob)
     entries: dict[str, PersonEntry] = {}
     new, set_attr = object.__new__, object.__setattr__
     for pid, flat, orcid, degree, comment, similar, dnm, extra, blank in entries_data:
@@ -454,9 +468,7 @@ def _decode_people(rel: str, text: str, blob: bytes) -> PeopleFile:
             },
         )
         entries[pid] = entry
-    for (first, last), slug in slugs:
-        remember_slug(Name(first, last), slug)
-    return people_file_class(rel)(text, entries, list(order), spans)
+    return people_file_class(rel)(text, entries, list(order), spans), lookups
 
 
 _MAGIC = b"authorbot-index\n"
