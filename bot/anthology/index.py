@@ -6,6 +6,12 @@ a repository of the era before) and every `data/xml/*.xml` once, keeps what the
 engine and the page need (people, items, occurrences, lookups by person, slug,
 ORCID iD, bibkey), and afterwards re-reads only the files whose size or
 modification time changed (`refresh`).
+
+Loaded through a snapshot (bot/anthology/snapshot.py), it reads only the files that
+changed since the snapshot was written, and builds the rest when asked: the lines of a
+person ID or a name slug, the items of a collection, the lines on an item; a question
+about the whole archive builds everything first. Either way every answer is the one a
+full load gives (tests/test_snapshot_lazy.py).
 """
 
 from __future__ import annotations
