@@ -179,6 +179,14 @@ def test_a_changed_people_file_is_parsed_again(data_copy, tmp_path):
     eager = DataIndex.load(data_copy)
     assert index.people == eager.people and index.slug_ids == eager.slug_ids
     assert answers(index, eager) == answers(eager, eager)
+    # load_index writes the snapshot again (the collections' parts and lookups copied):
+    # the next load takes the new people file from it.
+    load_index(data_copy, cache)
+    again = lazy(data_copy, cache)
+    snap = read_snapshot(snapshot_path(data_copy, cache))
+    assert snap is not None and snap.people_file("data/yaml/people.yaml", people.read_text())
+    assert again.people == eager.people and again.slug_ids == eager.slug_ids
+    assert answers(again, eager) == answers(eager, eager)
 
 
 def test_a_refreshed_lazy_index_forgets_what_it_built_of_a_changed_file(data_copy, tmp_path):

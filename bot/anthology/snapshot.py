@@ -375,6 +375,13 @@ class Snapshot:
                 counts[pid] = n
         return counts
 
+    def copy_lookups(self, out: _Writer, header: dict[str, Any]) -> None:
+        """Add this snapshot's lookups and tables to a new one's parts, as they are."""
+        for kind in ("slugs", "pids"):
+            header[kind] = tuple(out.add(self._part(where)) for where in self._header[kind])
+        for table in ("pid_lines", "pid_totals", "families", "titles", "bibkeys"):
+            header[table] = out.add(self._part(self._header[table]))
+
     def families(self) -> Counter[str]:
         """`DataIndex.family_name_count`'s table, as it was when written."""
         return Counter(self._load(self._header["families"]))
@@ -571,12 +578,16 @@ def _write_snapshot(index: DataIndex, path: Path) -> None:
     out = _Writer()
     collections: dict[str, tuple[int, ...]] = {}
     lookups = _Lookups()
+    # Every collection as the snapshot the index came from has it (only the people file
+    # changed): its lookups and tables are copied as they are.
+    same: Snapshot | None = index._snapshot if index._exact and not index._files else None
     for number, coll in enumerate(index.collections):
         stored = index._stored.get(coll)
         if stored is not None:
-            count, stamp, columns = stored.count, stored.stamp, stored.columns()
+            count, stamp = stored.count, stored.stamp
             lines, items = stored.part("lines"), stored.part("items")
-            lookups.add(number, columns, stored.items)
+            if same is None:
+                lookups.add(number, stored.columns(), stored.items)
         else:
             state = index._files[coll]
             count, stamp = len(state.scan.occurrences), state.stamp
@@ -592,7 +603,10 @@ def _write_snapshot(index: DataIndex, path: Path) -> None:
         "collections": collections,
         "people": (pf.path, _digest(pf.text), None if people is None else out.add(people)),
     }
-    lookups.write(out, header)
+    if same is not None:
+        same.copy_lookups(out, header)
+    else:
+        lookups.write(out, header)
     header["length"] = out.length
     head = marshal.dumps(header)
     path.parent.mkdir(parents=True, exist_ok=True)
