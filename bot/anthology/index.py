@@ -20,7 +20,6 @@ import gc
 import itertools
 import os
 import re
-import threading
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
@@ -120,9 +119,6 @@ class DataIndex:
     _settled_items: set[str] = field(default_factory=set)
     _settled_pids: set[str] = field(default_factory=set)
     _settled_slugs: set[str] = field(default_factory=set)
-    # Building is check-then-act: two threads asking at once (a web process's threads
-    # sharing an index) must not both build the same lines.
-    _building: threading.RLock = field(default_factory=threading.RLock, repr=False)
     # True while every collection is the snapshot's as it was written: its whole-archive
     # tables (family names, titles, bibkeys) are then this index's too.
     _exact: bool = False
@@ -236,7 +232,6 @@ class DataIndex:
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            self._building.acquire()
             for coll in sorted(self._stored):
                 stored = self._stored.pop(coll)
                 self._files[coll] = _FileState(stored.stamp, stored.scan())
@@ -249,16 +244,11 @@ class DataIndex:
             for state in self._files.values():
                 self._add_scan(state.scan)
         finally:
-            self._building.release()
             if was_enabled:
                 gc.enable()
 
     def _build(self, coll: str) -> None:
         """Move a stored collection to `_files`, whole (keeping what was built of it)."""
-        with self._building:
-            self._build_locked(coll)
-
-    def _build_locked(self, coll: str) -> None:
         stored = self._stored.pop(coll)
         scan = stored.scan()
         self._files[coll] = _FileState(stored.stamp, scan)
@@ -305,44 +295,33 @@ class DataIndex:
     def _settle_item(self, item_id: str) -> None:
         if item_id in self._items or not self._stored:
             return
-        with self._building:
-            for coll in self._stored_of_item(item_id):
-                for item in self._stored[coll].items():
-                    self._items[item.id] = item
-                self._opened.add(coll)
+        for coll in self._stored_of_item(item_id):
+            self._opened.add(coll)
+            for item in self._stored[coll].items():
+                self._items[item.id] = item
 
     def _settle_on_item(self, item_id: str) -> None:
         if item_id in self._settled_items or not self._stored:
             return
         self._settle_item(item_id)
-        with self._building:
-            item = self._items.get(item_id)
-            if (
-                item_id in self._settled_items
-                or item is None
-                or item.collection not in self._stored
-            ):
-                return
-            stored = self._stored[item.collection]
-            found = [stored.occurrence(i) for i in stored.ordinals_of_item(item_id)]
-            self._on_item[item_id] = found
-            self._settled_items.add(item_id)
+        item = self._items.get(item_id)
+        if item is None or item.collection not in self._stored:
+            return
+        stored = self._stored[item.collection]
+        self._on_item[item_id] = [stored.occurrence(i) for i in stored.ordinals_of_item(item_id)]
+        self._settled_items.add(item_id)
 
     def _settle_pid(self, pid: str) -> None:
         if pid in self._settled_pids or not self._stored:
             return
-        with self._building:
-            if pid not in self._settled_pids:
-                self._settle_key(self._by_pid, pid, self._snapshot.lines_for_pid(pid))
-                self._settled_pids.add(pid)
+        self._settle_key(self._by_pid, pid, self._snapshot.lines_for_pid(pid))
+        self._settled_pids.add(pid)
 
     def _settle_slug(self, slug: str) -> None:
         if slug in self._settled_slugs or not self._stored:
             return
-        with self._building:
-            if slug not in self._settled_slugs:
-                self._settle_key(self._by_slug, slug, self._snapshot.lines_for_slug(slug))
-                self._settled_slugs.add(slug)
+        self._settle_key(self._by_slug, slug, self._snapshot.lines_for_slug(slug))
+        self._settled_slugs.add(slug)
 
     def _settle_key(
         self, lists: dict[str, list[Occurrence]], key: str, lines: Iterable[tuple[str, int]]
