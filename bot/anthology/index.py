@@ -98,7 +98,9 @@ class DataIndex:
     first needs them (an occurrence by person ID or name slug, an item by ID), each
     once, so that every answer is the one a full load gives. What iterates the whole
     archive (`occurrences()`, `files`, iterating `items` or `by_pid`) builds everything
-    first.
+    first. Building changes the index, so threads that share an index loaded through a
+    snapshot take turns, as they must for `refresh` and `note_written` (the worker holds
+    its clone's lock; the web processes load in full, where a lookup changes nothing).
     """
 
     root: Path

@@ -396,10 +396,6 @@ class Snapshot:
         return result
 
 
-# ScanCache was this module's name for what a snapshot gives the index.
-ScanCache = Snapshot
-
-
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
 
