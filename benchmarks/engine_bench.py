@@ -27,10 +27,8 @@ peak RSS the highest. Every time is printed with the CPU seconds it took and the
 machine's load average when it was taken (the machine is shared: a wall time far above
 its CPU time was spent waiting for a core or for the disk). The cold command runs:
 today's `authorbot plan` (it has no snapshot), ours without the snapshot
-(`AUTHORBOT_SNAPSHOT=off`), the first run that writes it, and the runs that read it,
-also with PYTHONDONTWRITEBYTECODE unset (our modules' bytecode cached, as an installed
-package has it; where the variable is set, every process compiles them again);
-each but the first is the best of two to four. The one change in (1) and (3):
+(`AUTHORBOT_SNAPSHOT=off`), the first run that writes it, and the runs that read it;
+each but the first is the best of two or three. The one change in (1) and (3):
 2003.mtsummit-papers.23, author "Wei Wang", from `wei-wang/unverified` to
 `wei-wang`. Prints one table with both eras, the goals of issue 13 beside the figures
 they concern, and says whether the people.json era is at least as fast as the
@@ -331,18 +329,12 @@ def cli_plan_runs(codes: dict[str, Path], root: Path) -> dict[str, list[Run]]:
     steps: list[tuple[str, Path, dict[str, str]]] = []
     snapshot_env = {"AUTHORBOT_CACHE_DIR": str(work / "cache"), "AUTHORBOT_SNAPSHOT": "on"}
     off_env = {"AUTHORBOT_CACHE_DIR": str(work / "unused"), "AUTHORBOT_SNAPSHOT": "off"}
-    # Python compiles our modules again in every process when PYTHONDONTWRITEBYTECODE
-    # is set (as on some machines); an installed package has them compiled. Both are
-    # measured: the first such run writes the bytecode, the ones after it use it.
-    bytecode_env = {**snapshot_env, "PYTHONDONTWRITEBYTECODE": ""}
     for n in range(2):
         if "main" in codes:
             steps.append(("main", codes["main"], {}))
         steps.append(("off", now, off_env))
         steps.append(("first" if n == 0 else "snapshot", now, snapshot_env))
         steps.append(("snapshot", now, snapshot_env))
-        steps.append(("bytecode", now, bytecode_env))
-        steps.append(("bytecode", now, bytecode_env))
     runs: dict[str, list[Run]] = {}
     try:
         for label, code, env in steps:
@@ -438,10 +430,9 @@ def print_table(args, engine, cli, library, codes, baseline, load_start) -> None
         ("`authorbot plan` cold, no snapshot (today's; ours: AUTHORBOT_SNAPSHOT=off)", ""),
         ("`authorbot plan` cold, first run (reads all, writes the snapshot)", "as today"),
         ("`authorbot plan` cold with the snapshot", "<= 1.0 s"),
-        ("the same, our modules' bytecode cached (PYTHONDONTWRITEBYTECODE unset)", "<= 1.0 s"),
     ]
     for (label, goal), kinds in zip(
-        cli_rows, (("main", "off"), ("first",), ("snapshot",), ("bytecode",)), strict=True
+        cli_rows, (("main", "off"), ("first",), ("snapshot",)), strict=True
     ):
         cells = []
         for v, era in columns:
@@ -492,8 +483,7 @@ def print_table(args, engine, cli, library, codes, baseline, load_start) -> None
     )
     print(
         f"authorbot: best of {args.rounds} rounds per era and version, all taking turns; "
-        "the cold command: best of 2 (first run: 1; with the snapshot: best of 3, bytecode "
-        f"cached: of 4); PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}"
+        "the cold command: best of 2 (first run: 1)"
     )
     for i, row in enumerate(rows):
         print("  ".join(cell.ljust(widths[j]) for j, cell in enumerate(row)).rstrip())
@@ -511,11 +501,6 @@ def print_table(args, engine, cli, library, codes, baseline, load_start) -> None
         (
             "cold plan with the snapshot <= 1.0 s",
             [_best(cli[era]["snapshot"])[0] for era in ERAS],
-            1.0,
-        ),
-        (
-            "cold plan with the snapshot, bytecode cached <= 1.0 s",
-            [_best(cli[era]["bytecode"])[0] for era in ERAS],
             1.0,
         ),
     ]
