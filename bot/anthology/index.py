@@ -134,7 +134,9 @@ class DataIndex:
     # ----------------------------------------------------------------- loading
 
     @classmethod
-    def load(cls, root: Path | str, scan_cache: Any = None) -> DataIndex:
+    def load(
+        cls, root: Path | str, scan_cache: Any = None, *, only_scan: bool = False
+    ) -> DataIndex:
         """Read a data repository.
 
         Parameters:
@@ -144,6 +146,9 @@ class DataIndex:
                 the collections whose files have the stamps it holds are taken from it
                 (built when needed), and so is the parsed people file if its text is
                 the one it holds; everything else is read.
+            only_scan: read the files without making the lookups (by person, slug,
+                item): for writing a snapshot (`snapshot.load_index`) and nothing else;
+                `build_lookups` makes them.
 
         Raises:
             DataRootError: if `data/xml/` or the people file is missing.
@@ -178,7 +183,7 @@ class DataIndex:
                 if stored is not None:
                     index._stored[coll] = stored
                 else:
-                    index._read_collection(coll, stamp)
+                    index._read_collection(coll, stamp, lookups=not only_scan)
             index._exact = (
                 scan_cache is not None and not index._files and scan_cache.is_exactly(index._stored)
             )
@@ -496,7 +501,12 @@ class DataIndex:
         occ.pid, occ.orcid = pid, orcid
         (self._by_pid[pid] if pid is not None else self._by_slug[occ.name.slug]).append(occ)
 
-    def _read_collection(self, coll: str, stamp: tuple[int, int]) -> None:
+    def build_lookups(self) -> None:
+        """Make the lookups of the collections read by `load(..., only_scan=True)`."""
+        for state in self._files.values():
+            self._add_scan(state.scan)
+
+    def _read_collection(self, coll: str, stamp: tuple[int, int], lookups: bool = True) -> None:
         path = self.root / collection_file(coll)
         try:
             text = read_text(path)
@@ -504,7 +514,8 @@ class DataIndex:
             raise XMLScanError(f"{collection_file(coll)} is not UTF-8 text") from None
         scan = scan_collection(coll, text, self._names)
         self._files[coll] = _FileState(stamp, scan)
-        self._add_scan(scan)
+        if lookups:
+            self._add_scan(scan)
 
     def _add_scan(self, scan: CollectionScan) -> None:
         for item in scan.items:

@@ -680,7 +680,7 @@ class _Lookups:
 def load_index(root: Path | str, cache_dir: Path | str | None = None) -> DataIndex:
     """`DataIndex.load(root)`, taking unchanged collections from the snapshot under
     `cache_dir` (default: `default_cache_dir()`), and writing the snapshot again when
-    a collection had to be read (or there was none).
+    a collection had to be read (or there was none), then loading from the new one.
 
     A snapshot that cannot be written (a read-only cache folder) is only logged: the
     index is right either way.
@@ -690,10 +690,17 @@ def load_index(root: Path | str, cache_dir: Path | str | None = None) -> DataInd
         return DataIndex.load(root)
     path = snapshot_path(root, cache_dir or default_cache_dir())
     cache = read_snapshot(path)
-    index = DataIndex.load(root, scan_cache=cache)
+    # The files the snapshot lacks are only scanned: once it holds them, the index is
+    # loaded from it (lazily) instead of making every lookup of the whole archive here.
+    index = DataIndex.load(root, scan_cache=cache, only_scan=True)
     if cache is None or not index._exact or not cache.holds_people(index.people_file):
         try:
             write_snapshot(index, path)
         except OSError as exc:
             log.warning("could not write the index snapshot %s: %s", path, exc)
+        else:
+            written = read_snapshot(path)
+            if written is not None:
+                return DataIndex.load(root, scan_cache=written)
+    index.build_lookups()
     return index
