@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from bot.anthology.ids import collection_file
 from bot.anthology.index import DataIndex, DataRootError
-from bot.anthology.people import PEOPLE_YAML, PeopleFileError
+from bot.anthology.people import PeopleFileError
 from bot.anthology.xmlscan import Occurrence, XMLScanError
 
 # How many unknown IDs a message names before "and N more".
@@ -143,7 +143,10 @@ def index_integrity(index: DataIndex) -> IntegrityReport:
     snapshot where the index has not built them (`DataIndex.explicit_id_lines`), so it
     builds only the lines of IDs the people file does not define."""
     return check_integrity(
-        index.people, index.explicit_id_lines(), lambda pid: index.by_pid[pid], PEOPLE_YAML
+        index.people,
+        index.explicit_id_lines(),
+        lambda pid: index.by_pid[pid],
+        index.people_file.path,
     )
 
 
