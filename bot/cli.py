@@ -282,10 +282,10 @@ def _run_check(args: argparse.Namespace) -> int:
     loaded = time.perf_counter()
     report = index_integrity(index)
     checked = time.perf_counter()
-    lines = sum(len(f.scan.occurrences) for f in index.files.values())
+    lines = index.line_count()
     print(
         f"{args.data_dir}: {report.people:,} people in {report.people_file}; "
-        f"{len(index.files):,} collection files with {lines:,} author/editor lines, "
+        f"{len(index.collections):,} collection files with {lines:,} author/editor lines, "
         f"{report.lines_with_id:,} of them with a person ID ({report.ids_used:,} distinct IDs)."
     )
     for problem in report.problems():

@@ -15,9 +15,12 @@ import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.github.client import GitHubAuth
 from bot.github.orcid import DEFAULT_BASE_URL as ORCID_DEFAULT
+
+if TYPE_CHECKING:  # imported where used: the engine's commands need not load PyGithub
+    from bot.github.client import GitHubAuth
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,8 @@ class Settings:
             SettingsError: the private key file cannot be read, or a preview setting is
                 not valid.
         """
+        from bot.github.client import GitHubAuth
+
         env = os.environ if env is None else env
         key = env.get("GITHUB_APP_PRIVATE_KEY")
         if not key and env.get("GITHUB_APP_PRIVATE_KEY_PATH"):

@@ -400,3 +400,186 @@ def test_a_verified_page_with_another_orcid_is_not_merged_away(full_index):
     assert plan["status"] == "needs-info"
     assert codes(plan) == ["merge-other-orcid"]
     assert "0000-0003-1963-4954" in text_of(plan, "problems")
+
+
+# ---------------------------------------------------- pages the words set aside
+
+
+LUCIA_ORCID = "https://orcid.org/0000-0003-4934-5344"  # lucia-passaro, verified
+
+
+def lucia_merge(extra_line: str) -> dict:
+    """A merge of lucia-c-passaro/unverified into lucia-passaro whose Author Pages
+    field has one more line."""
+    issue = anthology_issue(
+        ["lucia-c-passaro/unverified", "lucia-passaro"],
+        {"merge"},
+        LUCIA_ORCID,
+        "University of Pisa",
+        info="Both pages are me.",
+    )
+    field_end = "https://aclanthology.org/people/lucia-passaro/"
+    return {**issue, "body": issue["body"].replace(field_end, f"{field_end}\n{extra_line}", 1)}
+
+
+def test_a_page_the_words_set_aside_is_left_out_of_a_merge(full_index):
+    # A third page named in a sentence saying it is handled otherwise: its papers stay.
+    issue = lucia_merge(
+        "Edit: https://aclanthology.org/people/tobias-kuhn/ is not part of this, it will "
+        "be fixed in a separate metadata issue."
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "ready", plan["problems"]
+    assert {m["from"] for m in plan["moves"]} == {"lucia-c-passaro/unverified"}
+    assert set(moved(plan).values()) == {"lucia-passaro"}
+    assert "I left the page tobias-kuhn out of this change" in text_of(plan, "notes")
+
+
+def test_a_page_named_in_doubt_is_asked_about(full_index):
+    issue = lucia_merge("Maybe also https://aclanthology.org/people/tobias-kuhn/ (not sure).")
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "needs-info"
+    assert codes(plan) == ["page-unclear"]
+    assert "tobias-kuhn" in text_of(plan, "problems")
+
+
+def test_a_page_listed_and_set_aside_is_asked_about(full_index):
+    issue = lucia_merge(
+        "https://aclanthology.org/people/tobias-kuhn/\n"
+        "Please ignore https://aclanthology.org/people/tobias-kuhn/ for now."
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "needs-info"
+    assert codes(plan) == ["page-unclear"]
+
+
+# --------------------------------------- a name the papers already print as asked
+
+
+def test_a_name_the_papers_already_print_is_nothing_to_do_on_the_pages(full_index):
+    # The page named does not exist; every paper printing "Tobias Kuhn" is on one
+    # page: the maintainers answer that nothing is left to do there.
+    issue = anthology_issue(["k/kuhn-tobias"], {"name-change"}, info="Kuhn Tobias -> Tobias Kuhn")
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "rejected"
+    assert codes(plan) == ["name-already-shown"]
+    said = text_of(plan, "problems")
+    assert "tobias-kuhn/unverified" in said and "Fix data" in said
+    assert not plan["moves"] and not plan["files"]
+
+
+def test_a_name_request_that_asks_more_is_not_answered_as_already_shown(full_index):
+    # With an ORCID iD the person asks for a verified page: the rule stays out.
+    issue = anthology_issue(
+        ["k/kuhn-tobias"],
+        {"name-change"},
+        "https://orcid.org/0000-0003-1234-5674",
+        info="Kuhn Tobias -> Tobias Kuhn",
+    )
+    assert "name-already-shown" not in codes(plan_json(full_index, issue))
+    # A name no paper prints is a real name change, not "already shown".
+    issue = anthology_issue(
+        ["tobias-kuhn/unverified"], {"name-change"}, info="Tobias Kuhn -> Tobias Kühn"
+    )
+    assert "name-already-shown" not in codes(plan_json(full_index, issue))
+
+
+# ----------------------------- splits without a list, merges made, PDFs differing
+
+
+TOBIAS_ORCID = "https://orcid.org/0000-0003-1234-5674"
+
+
+def test_a_one_page_split_with_merge_ticked_too_asks_for_the_papers(full_index):
+    # Verification, Split and Merge all ticked for one page and no paper named: the
+    # person says the page mixes people, so it is not taken whole.
+    issue = anthology_issue(
+        ["tobias-kuhn/unverified"], {"verify", "split", "merge"}, TOBIAS_ORCID, "Zurich"
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "needs-info"
+    assert codes(plan) == ["papers-missing"]
+
+
+def test_a_split_naming_only_someone_elses_papers_takes_the_rest(full_index):
+    issue = anthology_issue(
+        ["tobias-kuhn/unverified"],
+        {"split"},
+        TOBIAS_ORCID,
+        "University of Zurich",
+        info="https://aclanthology.org/D07-1128/ was written by a different person who "
+        "shares my name. The rest are mine.",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "ready", plan["problems"]
+    assert set(moved(plan)) == {"2020.law-1.2", "2021.cnl-1", "J14-1005", "U08-1007"}
+    assert "read-rest" in codes(plan, "notes")
+
+
+def test_a_merge_made_already_is_nothing_left_to_merge(full_index):
+    # abdessalam-bouchekif is verified with both spellings; the other pages named
+    # do not exist.
+    issue = anthology_issue(
+        ["abdesselam-bouchekif", "abdessalam-bouchekif", "bouchekif-abdessalam"], {"merge"}
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "rejected"
+    assert codes(plan) == ["merge-already-done"]
+    assert "abdessalam-bouchekif" in text_of(plan, "problems")
+    # With an ORCID iD the person has not got, a verification is left to do.
+    issue = anthology_issue(
+        ["abdesselam-bouchekif", "abdessalam-bouchekif", "bouchekif-abdessalam"],
+        {"merge"},
+        TOBIAS_ORCID,
+        "X",
+    )
+    assert "merge-already-done" not in codes(plan_json(full_index, issue))
+
+
+def test_a_name_that_differs_from_the_pdfs_is_a_metadata_fix(full_index):
+    issue = anthology_issue(
+        ["tobias-kuhn/unverified"],
+        set(),
+        info="My PDFs all say Tobias K. Kuhn, but the page shows Tobias Kuhn.",
+    )
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "rejected"
+    assert codes(plan) == ["metadata-correction"]
+    said = text_of(plan, "problems")
+    assert "Fix data" in said and "https://aclanthology.org/2020.law-1.2/" in said
+    # Asked with an ORCID iD and Split ticked, it is an author-page request.
+    issue = anthology_issue(
+        ["tobias-kuhn/unverified"],
+        {"split"},
+        TOBIAS_ORCID,
+        "Zurich",
+        info="My PDFs all say Tobias K. Kuhn, but the page shows Tobias Kuhn. Mine: "
+        "https://aclanthology.org/J14-1005/",
+    )
+    assert "metadata-correction" not in codes(plan_json(full_index, issue))
+
+
+def test_a_merge_made_already_named_by_a_spelling_only(full_index):
+    # One page named, which does not exist: its slug is a name of a verified person
+    # who has both spellings.
+    issue = anthology_issue(["a/abdesselam-bouchekif"], {"merge"})
+    plan = plan_json(full_index, issue)
+    assert plan["status"] == "rejected"
+    assert codes(plan) == ["merge-already-done"]
+
+
+def test_a_verification_of_two_pages_asking_to_combine_them_is_a_merge(full_index):
+    pages = ["tobias-kuhn/unverified", "lucia-c-passaro/unverified"]
+    said = (
+        "Please combine the two pages and keep https://aclanthology.org/people/tobias-kuhn/ "
+        "as the page."
+    )
+    issue = anthology_issue(pages, {"verify"}, TOBIAS_ORCID, "Zurich", info=said)
+    plan = plan_json(full_index, issue)
+    assert "verify-which-page" not in codes(plan)
+    assert "read-merge" in codes(plan, "notes")
+    # Without the page to keep, which page is meant is asked, as before.
+    issue = anthology_issue(
+        pages, {"verify"}, TOBIAS_ORCID, "Zurich", info="Please combine the two pages."
+    )
+    assert codes(plan_json(full_index, issue)) == ["verify-which-page"]

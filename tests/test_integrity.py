@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.anthology.index import DataIndex
 from bot.anthology.integrity import DataIntegrityError, index_integrity, require_integrity
+from tests.conftest import SAMPLE_JSON_ROOT
 from tests.issues import our_issue
 
 PEOPLE = "data/yaml/people.yaml"
@@ -114,3 +115,9 @@ def test_apply_refuses_an_emptied_people_file_and_writes_nothing(data_copy, tmp_
         )
         assert r.stderr.count("\n") == 1
     assert files_of(data_copy) == before
+
+
+def test_the_report_names_the_people_file_the_repository_has():
+    # A repository of today's files: the report names data/json/people.json.
+    report = index_integrity(DataIndex.load(SAMPLE_JSON_ROOT))
+    assert report.people_file == "data/json/people.json"

@@ -17,8 +17,10 @@ from bot.engine.parse.papers import (
     find_paper_refs,
     is_bibkey,
     read_paper_list,
+    title_ref_of_line,
 )
-from bot.engine.parse.preferred_name import read_preferred_name, split_name
+from bot.engine.parse.preferred_name import find_name_parts, read_preferred_name, split_name
+from bot.engine.parse.stance import says_rest_is_mine
 from bot.engine.parse.target import read_target
 from bot.engine.request import NameValue, PageRef, PaperRef, Target
 
@@ -599,3 +601,89 @@ def test_more_degree_shapes(text: str, expected: str) -> None:
 )
 def test_titles_and_degrees_around_a_name(text: str, expected: NameValue) -> None:
     assert read_preferred_name(text) == (expected, [])
+
+
+# --- pages set aside or doubted by the words around them --------------------------
+
+
+def test_a_page_in_a_sentence_saying_it_is_handled_otherwise_is_set_aside() -> None:
+    text = (
+        "https://aclanthology.org/people/marta-costa-jussa/\n"
+        "https://aclanthology.org/people/marta-r-costa-jussa/\n\n"
+        "Edit: the third one (https://aclanthology.org/people/maria-r-costa-jussa/) goes "
+        "away once its metadata is corrected."
+    )
+    reading = read_pages_field(text, "Author Pages")
+    assert [page.id for page in reading.pages] == ["marta-costa-jussa", "marta-r-costa-jussa"]
+    assert [page.id for page in reading.aside] == ["maria-r-costa-jussa"]
+    assert "goes away" in reading.aside[0].raw
+    assert reading.unclear == () and reading.notices == ()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Maybe also https://aclanthology.org/people/jin-liu/ (not sure)",
+        "Please merge https://aclanthology.org/people/jin-liu/ too, or ignore it",
+    ],
+)
+def test_a_page_in_words_of_doubt_is_unclear(line: str) -> None:
+    reading = read_pages_field(f"https://aclanthology.org/people/kehai-chen/\n{line}", "x")
+    assert [page.id for page in reading.pages] == ["kehai-chen"]
+    assert [page.id for page in reading.unclear] == ["jin-liu"]
+
+
+def test_a_page_with_a_plain_label_stays_a_page() -> None:
+    # Words beside a link that neither set it aside nor doubt it are a label.
+    reading = read_pages_field("My second page: https://aclanthology.org/people/jin-liu/", "x")
+    assert [page.id for page in reading.pages] == ["jin-liu"]
+    assert reading.aside == () and reading.unclear == ()
+
+
+# --- a name given part by part in prose ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'My given name is "Haraldur Orri" and my family name "Hauksson".',
+            NameValue("Haraldur Orri", "Hauksson"),
+        ),
+        (
+            "It should be:\ngiven name - Keren\nfamily name - Gruteke Klein",
+            NameValue("Keren", "Gruteke Klein"),
+        ),
+        ("First name: Wei\nLast name: Wang", NameValue("Wei", "Wang")),
+        ("My surname was split wrongly on the paper.", None),
+        ("The page takes 'Keren Gruteke' as my given name.", None),
+        ("given name - Keren", None),  # one part alone says nothing of the split
+    ],
+)
+def test_find_name_parts(text: str, expected: NameValue | None) -> None:
+    assert find_name_parts(text) == expected
+
+
+def test_lines_giving_name_parts_are_not_titles() -> None:
+    assert title_ref_of_line("given name - Keren Gruteke") is None
+    assert title_ref_of_line("Family name: van der Berg Smit") is None
+    assert title_ref_of_line("Neural Machine Translation of Rare Words") is not None
+
+
+def test_name_parts_after_it_is() -> None:
+    text = '"Na" is not my given name: it is "Na Min", and my family name is "An".'
+    assert find_name_parts(text) == NameValue("Na Min", "An")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The rest are mine.", True),
+        ("All papers on this page are mine except the 2019 one.", True),
+        ("The remaining ones are mine too.", True),
+        ("The others are not mine.", False),
+        ("Please split the rest of the page.", False),
+    ],
+)
+def test_says_rest_is_mine(text: str, expected: bool) -> None:
+    assert says_rest_is_mine(text) is expected

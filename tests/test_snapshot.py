@@ -81,9 +81,15 @@ def test_a_snapshot_that_is_not_ours_is_ignored(data_copy, tmp_path, damage):
     elif damage == "truncated":
         path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     else:
-        data = marshal.loads(path.read_bytes())
-        data["code"] = "written by another version"
-        path.write_bytes(marshal.dumps(data))
+        # The file: a magic line, the header's length (8 bytes), the header, the parts.
+        raw = path.read_bytes()
+        magic = raw[: raw.index(b"\n") + 1]
+        size = int.from_bytes(raw[len(magic) : len(magic) + 8], "little")
+        header = marshal.loads(raw[len(magic) + 8 : len(magic) + 8 + size])
+        header["code"] = "written by another version"
+        head = marshal.dumps(header)
+        rest = raw[len(magic) + 8 + size :]
+        path.write_bytes(magic + len(head).to_bytes(8, "little") + head + rest)
     assert read_snapshot(path) is None
     index = load_index(data_copy, cache)  # reads everything, writes a good one
     assert fingerprint(index) == fingerprint(DataIndex.load(data_copy))

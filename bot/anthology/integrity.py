@@ -9,17 +9,17 @@ index is loaded: `PeopleFileError`, `XMLScanError`.)
 
 It works on the loaded index (the people by ID, the occurrences by explicit ID), not
 on a file format, and costs one pass over the distinct IDs: milliseconds on the full
-archive.
+archive (with a snapshot, the counts of lines come from it: see `index_integrity`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.anthology.ids import collection_file
 from bot.anthology.index import DataIndex, DataRootError
-from bot.anthology.people import PEOPLE_YAML, PeopleFileError
+from bot.anthology.people import PeopleFileError
 from bot.anthology.xmlscan import Occurrence, XMLScanError
 
 # How many unknown IDs a message names before "and N more".
@@ -107,15 +107,18 @@ DATA_ERRORS: tuple[type[Exception], ...] = (
 
 def check_integrity(
     people: Mapping[str, object],
-    explicit: Mapping[str, Sequence[Occurrence]],
+    lines_with_id: Mapping[str, int],
+    lines_of: Callable[[str], Sequence[Occurrence]],
     people_file: str,
 ) -> IntegrityReport:
     """Check a loaded repository.
 
     Parameters:
         people: the people the people file defines, by ID (the values are not read).
-        explicit: the author/editor occurrences that carry an explicit person ID, by ID
-            (`DataIndex.by_pid`; empty lists are ignored).
+        lines_with_id: how many author/editor lines carry each explicit person ID
+            (`DataIndex.explicit_id_lines`; zeros are ignored).
+        lines_of: the lines that carry an ID (`DataIndex.by_pid`), asked only for the
+            IDs the people file does not define, to name where they are.
         people_file: the people file's path in the repository, for messages.
 
     Returns:
@@ -123,23 +126,28 @@ def check_integrity(
     """
     unknown = []
     ids_used = lines = 0
-    for pid, occurrences in explicit.items():
-        if not occurrences:
+    for pid, count in lines_with_id.items():
+        if not count:
             continue
         ids_used += 1
-        lines += len(occurrences)
+        lines += count
         if pid not in people:
-            first = min(occurrences, key=lambda o: (o.collection, o.start))
-            unknown.append(
-                UnknownPerson(pid, len(occurrences), collection_file(first.collection), first.item)
-            )
+            first = min(lines_of(pid), key=lambda o: (o.collection, o.start))
+            unknown.append(UnknownPerson(pid, count, collection_file(first.collection), first.item))
     unknown.sort(key=lambda u: u.pid)
     return IntegrityReport(people_file, len(people), ids_used, lines, tuple(unknown))
 
 
 def index_integrity(index: DataIndex) -> IntegrityReport:
-    """`check_integrity` of a loaded index."""
-    return check_integrity(index.people, index.by_pid, PEOPLE_YAML)
+    """`check_integrity` of a loaded index. It counts the lines with an ID from the
+    snapshot where the index has not built them (`DataIndex.explicit_id_lines`), so it
+    builds only the lines of IDs the people file does not define."""
+    return check_integrity(
+        index.people,
+        index.explicit_id_lines(),
+        lambda pid: index.by_pid[pid],
+        index.people_file.path,
+    )
 
 
 def require_integrity(index: DataIndex) -> IntegrityReport:

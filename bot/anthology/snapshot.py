@@ -1,38 +1,56 @@
-"""A snapshot of the XML scan, so that a new process need not read 133 MB of XML again.
+"""A snapshot of the index, so that a new process need not read 133 MB of XML again,
+nor build what it does not ask about.
 
 Loading the index costs one regular-expression pass over every collection file (about
-4 s on the full archive); everything else it reads is small. `load_index(root,
-cache_dir)` keeps what that pass found, per collection file, in one file under
-`cache_dir`, each with the file's stamp (size and modification time): the next load
-takes a collection from the snapshot when its stamp is unchanged and scans it again
-when it changed (a changed file is read alone). Whatever else the index reads (the
-people file, in whichever format the data repository has) it reads as always, so the
-snapshot does not depend on it.
+4 s on the full archive), and building its 400,000 occurrences costs 2 s more; a plan
+looks at a few thousand of them. `load_index(root, cache_dir)` keeps, in one file under
+`cache_dir`:
 
-The snapshot is a `marshal` stream of plain values (strings, numbers, tuples), written
-to a temporary file and renamed over the old one (a reader sees the old or the new
-one, never half of one). It is keyed by the source of the scanner and of this module
-and by the Python version: after an upgrade it is ignored and written again. It is a
-cache this program writes for itself in a folder of its own; it is never read from a
-data repository.
+- per collection file, its stamp (size and modification time) and what the scan found,
+  packed in a blob of its own (columns of numbers, its names with their slugs);
+- which lines carry each person ID and each name slug (lines without an ID), as
+  (collection, line number) pairs: the lookups a plan makes by person and by slug;
+- the whole-archive tables (family names, titles, bibkeys) as they were when written;
+- the people file as parsed, with the digest of its text.
+
+The next load takes a collection from the snapshot when its stamp is unchanged and
+scans it again when it changed (a changed file is read alone); a stored collection's
+items and occurrences are built when a lookup first needs them (`DataIndex`), so a cold
+plan builds only what it reads. The people file is read as always, and its parsed form
+taken from the snapshot only when its text is the one the snapshot holds. The tables
+are used only while every collection is the snapshot's.
+
+The snapshot is a `marshal` stream of plain values (strings, numbers, tuples, bytes),
+written to a temporary file and renamed over the old one (a reader sees the old or the
+new one, never half of one). It is keyed by the source of the scanner, of the people
+files' readers and of this module and by the Python version: after an upgrade it is
+ignored and written again. It is a cache this program writes for itself in a folder of
+its own; it is never read from a data repository.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import marshal
+import mmap
 import os
 import sys
 import tempfile
+import zlib
 from array import array
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from bot.anthology.index import DataIndex
-from bot.anthology.names import Name, known_slugs, remember_slug
+from bot.anthology.index import DataIndex, bibkey_table, family_table, title_table
+from bot.anthology.names import Name, remember_slug
+from bot.anthology.people import NO_NAMES, PeopleFile, PersonEntry
+from bot.anthology.peoplestore import people_file_class
 from bot.anthology.xmlscan import (
     ROLE_AUTHOR,
     ROLE_EDITOR,
@@ -44,7 +62,7 @@ from bot.anthology.xmlscan import (
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2
+FORMAT = 3
 # The roles an occurrence can have, stored as their number here.
 ROLES = (ROLE_AUTHOR, ROLE_EDITOR, ROLE_VOLUME_EDITOR)
 # Columns of numbers are stored as the bytes of an array of this type: `marshal` reads
@@ -62,7 +80,16 @@ def _ints(data: bytes) -> array[int]:
     return numbers
 
 
-_SOURCES = ("xmlscan.py", "ids.py", "names.py", "snapshot.py")
+_SOURCES = (
+    "xmlscan.py",
+    "ids.py",
+    "names.py",
+    "people.py",
+    "people_json.py",
+    "people_yaml.py",
+    "index.py",
+    "snapshot.py",
+)
 # What this module stores of a scan. Were a field added to either, the snapshot would
 # lose it: then no snapshot is used at all (see `layout_known`) until this is updated.
 OCCURRENCE_FIELDS = (
@@ -112,122 +139,548 @@ def default_cache_dir() -> Path:
     return Path(base) / "authorbot"
 
 
-class ScanCache:
-    """The collections of a snapshot, handed to `DataIndex.load` one by one.
+class StoredCollection:
+    """One collection as the snapshot holds it, built piece by piece: each occurrence
+    when first asked for (always the same object for the same line: occurrences are
+    compared by identity), its items all at once (they are few). Its lines and its
+    items are two parts of the snapshot, each read when first needed."""
 
-    `get` gives a collection's scan when the file's stamp is the one it was scanned
-    at (building its objects then, with the index's shared names), and counts the
-    collections it could not give.
+    __slots__ = ("coll", "stamp", "count", "_read", "_shared", "_items", "_cols", "_names",
+                 "_built", "_by_item")  # fmt: skip
+
+    def __init__(
+        self,
+        coll: str,
+        stamp: tuple[int, int],
+        count: int,
+        read: Callable[[str], bytes],
+        shared: dict[tuple[str | None, str], Name],
+    ) -> None:
+        self.coll, self.stamp, self.count = coll, stamp, count
+        self._read = read  # gives the part "lines" or "items" of the snapshot
+        self._shared = shared  # one Name object per name, across collections
+        self._items: tuple[Item, ...] | None = None
+        self._cols: tuple[Any, ...] = ()
+        self._names: list[Name | None] = []
+        self._built: list[Occurrence | None] = [None] * count
+        self._by_item: dict[str, list[int]] | None = None
+
+    def part(self, which: str) -> bytes:
+        """The part `lines` or `items` as stored (copied as it is into a new snapshot)."""
+        return self._read(which)
+
+    def columns(self) -> tuple[Any, ...]:
+        """The lines as columns: item numbers, roles, positions, name numbers, ids,
+        orcids, starts, ends; then the names (first, last, slug, first, ...) and the
+        items' IDs (see `_columns`)."""
+        if not self._cols:
+            numbers, roles, positions, name_ids, pids, orcids, starts, ends, names, ids = (
+                marshal.loads(self._read("lines"))
+            )
+            self._cols = (
+                _ints(numbers), roles, _ints(positions), _ints(name_ids), pids, orcids,
+                _ints(starts), _ints(ends), names, ids,
+            )  # fmt: skip
+            self._names = [None] * (len(names) // 3)
+        return self._cols
+
+    def items(self) -> tuple[Item, ...]:
+        """The collection's items, in file order."""
+        if self._items is None:
+            self._items = tuple(Item(*item) for item in marshal.loads(self._read("items")))
+        return self._items
+
+    def _name(self, number: int) -> Name:
+        name = self._names[number]
+        if name is None:
+            first, last, slug = self._cols[8][3 * number : 3 * number + 3]
+            name = self._names[number] = _shared_name(self._shared, first, last, slug)
+        return name
+
+    def occurrence(self, ordinal: int) -> Occurrence:
+        """The collection's `ordinal`-th author/editor line (from 0, in file order)."""
+        occ = self._built[ordinal]
+        if occ is None:
+            numbers, roles, positions, name_ids, pids, orcids, starts, ends, _, ids = self.columns()
+            occ = self._built[ordinal] = Occurrence(
+                ids[numbers[ordinal]],
+                ROLES[roles[ordinal]],
+                positions[ordinal],
+                self._name(name_ids[ordinal]),
+                pids[ordinal],
+                orcids[ordinal],
+                self.coll,
+                starts[ordinal],
+                ends[ordinal],
+            )
+        return occ
+
+    def ordinals_of_item(self, item_id: str) -> list[int]:
+        """The lines on an item (a volume's: its volume editors), in file order."""
+        if self._by_item is None:
+            ids = self.columns()[9]
+            by_item: dict[str, list[int]] = {}
+            for ordinal, number in enumerate(self._cols[0]):
+                by_item.setdefault(ids[number], []).append(ordinal)
+            self._by_item = by_item
+        return self._by_item.get(item_id, [])
+
+    def built(self) -> list[Occurrence]:
+        """The occurrences built so far."""
+        return [occ for occ in self._built if occ is not None]
+
+    def scan(self) -> CollectionScan:
+        """The whole collection, as `scan_collection` reads it from the file."""
+        items = self.items()
+        if any(self._built):
+            occurrences = tuple(map(self.occurrence, range(self.count)))
+        else:  # nothing built yet: build it all column by column (a third faster)
+            numbers, roles, positions, name_ids, pids, orcids, starts, ends, _, ids = self.columns()
+            names = [self._name(i) for i in range(len(self._names))]
+            occurrences = tuple(
+                map(
+                    Occurrence,
+                    map(ids.__getitem__, numbers),
+                    map(ROLES.__getitem__, roles),
+                    positions,
+                    map(names.__getitem__, name_ids),
+                    pids,
+                    orcids,
+                    repeat(self.coll),
+                    starts,
+                    ends,
+                )
+            )
+            self._built = list(occurrences)
+        return CollectionScan(self.coll, items, occurrences)
+
+
+def _shared_name(
+    shared: dict[tuple[str | None, str], Name], first: str | None, last: str, slug: str
+) -> Name:
+    name = shared.get((first, last))
+    if name is None:
+        name = shared[(first, last)] = Name(first, last)
+        remember_slug(name, slug)  # slugifying costs more than building the rest
+    return name
+
+
+# The lookups by slug and by person ID are cut into this many parts by a hash of the
+# key, so that a lookup reads one part of the snapshot (a few thousand lines).
+BUCKETS = 256
+
+
+def _bucket(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8")) % BUCKETS
+
+
+class Snapshot:
+    """A snapshot as read (`read_snapshot`), handed to `DataIndex.load`.
+
+    Only its header is read at once; each part (a collection, a part of a lookup, the
+    people file, the tables) is read from the mapped file when first asked for.
+    `stored` gives a collection when its file still has the stamp it was scanned at
+    and counts the collections it could not give (`hits`, `misses`).
     """
 
-    def __init__(self, names: list[tuple[str | None, str, str]], collections: dict[str, Any]):
-        # Every name with its slug: slugifying 120,000 names (the papers' and the people
-        # file's) costs more than the scan, so the slugs come from here too.
-        self._built = [Name(first, last) for first, last, _ in names]
-        for name, (_, _, slug) in zip(self._built, names, strict=True):
-            remember_slug(name, slug)
-        self._collections = collections
-        self._shared = False
+    def __init__(self, header: dict[str, Any], data: Any, start: int) -> None:
+        self._header = header
+        self._data = data  # the file, mapped; parts are at `start + offset`
+        self._start = start
+        # size, mtime, lines, and where its lines and its items are (offset, length)
+        self._collections: dict[str, tuple[int, ...]] = header["collections"]
+        self._order: tuple[str, ...] = header["order"]
+        self._buckets: dict[tuple[str, int], dict[str, bytes]] = {}
+        self._pid_lines: dict[str, bytes] | None = None
+        self._shared: dict[tuple[str | None, str], Name] = {}
         self.hits = 0
         self.misses = 0
+        # With the people file it gives: the people's slugs and ORCID iDs, as
+        # (slug -> IDs, ORCID iD -> ID).
+        self.people_lookups: tuple[dict[str, tuple[str, ...]], dict[str, str]] | None = None
 
-    def get(
-        self, coll: str, stamp: tuple[int, int], shared: dict[tuple[str | None, str], Name]
-    ) -> CollectionScan | None:
-        """The scan of collection `coll` if its file still has `stamp`, else None."""
+    def _part(self, where: tuple[int, int]) -> bytes:
+        offset, length = where
+        return self._data[self._start + offset : self._start + offset + length]
+
+    def _load(self, where: tuple[int, int]) -> Any:
+        return marshal.loads(self._part(where))
+
+    def stored(self, coll: str, stamp: tuple[int, int]) -> StoredCollection | None:
+        """Collection `coll` if its file still has `stamp`, else None."""
         entry = self._collections.get(coll)
         if entry is None or (entry[0], entry[1]) != stamp:
             self.misses += 1
             return None
         self.hits += 1
-        if not self._shared:  # the index's files share one object per name
-            for name in self._built:
-                shared.setdefault((name.first, name.last), name)
-            self._shared = True
-        _, _, items, columns = entry
-        item_numbers, role_numbers, positions, name_ids, pids, orcids, starts, ends = columns
-        item_ids = [item[0] for item in items]
-        occurrences = tuple(
-            map(
-                Occurrence,
-                map(item_ids.__getitem__, _ints(item_numbers)),
-                map(ROLES.__getitem__, role_numbers),
-                _ints(positions),
-                map(self._built.__getitem__, _ints(name_ids)),
-                pids,
-                orcids,
-                repeat(coll),
-                _ints(starts),
-                _ints(ends),
-            )
+        parts = {"lines": (entry[3], entry[4]), "items": (entry[5], entry[6])}
+        return StoredCollection(
+            coll, stamp, entry[2], lambda which: self._part(parts[which]), self._shared
         )
-        return CollectionScan(coll, tuple(Item(*item) for item in items), occurrences)
+
+    def is_exactly(self, stored: Mapping[str, Any]) -> bool:
+        """True when `stored` is every collection of the snapshot, and only those."""
+        return stored.keys() == self._collections.keys()
 
     def covers(self, collections: set[str]) -> bool:
         """True when the snapshot holds exactly these collections."""
         return set(self._collections) == collections
 
+    def people_file(self, rel: str, text: str) -> PeopleFile | None:
+        """The people file at `rel` as parsed, if its text is the one stored."""
+        path, digest, where = self._header["people"]
+        if (path, digest) != (rel, _digest(text)) or where is None:
+            return None
+        people, self.people_lookups = _decode_people(rel, text, self._part(where))
+        return people
 
-def read_snapshot(path: Path) -> ScanCache | None:
-    """The snapshot at `path`, or None when there is none or it is not ours (another
-    version of the scanner, or unreadable: it is then ignored, never trusted)."""
+    def holds_people(self, people: PeopleFile) -> bool:
+        """True when the snapshot was written with this people file's text."""
+        path, digest, _ = self._header["people"]
+        return (path, digest) == (people.path, _digest(people.text))
+
+    def _lines(self, kind: str, key: str) -> list[tuple[str, int]]:
+        number = _bucket(key)
+        bucket = self._buckets.get((kind, number))
+        if bucket is None:
+            bucket = self._buckets[kind, number] = self._load(self._header[kind][number])
+        found = bucket.get(key)
+        if found is None:
+            return []
+        numbers, order = _ints(found), self._order
+        return [(order[numbers[i]], numbers[i + 1]) for i in range(0, len(numbers), 2)]
+
+    def lines_for_slug(self, slug: str) -> list[tuple[str, int]]:
+        """(collection, line number) of each line without an ID whose name has `slug`,
+        in the order a full load reads them."""
+        return self._lines("slugs", slug)
+
+    def lines_for_pid(self, pid: str) -> list[tuple[str, int]]:
+        """(collection, line number) of each line with the person ID `pid`."""
+        return self._lines("pids", pid)
+
+    def pid_line_counts(self, stored: Mapping[str, Any]) -> dict[str, int]:
+        """How many lines of the `stored` collections carry each person ID."""
+        if self.is_exactly(stored):
+            totals: dict[str, int] = self._load(self._header["pid_totals"])
+            return totals
+        if self._pid_lines is None:
+            self._pid_lines = self._load(self._header["pid_lines"])
+        order, counts = self._order, {}
+        for pid, packed in self._pid_lines.items():
+            numbers = _ints(packed)
+            pairs = range(0, len(numbers), 2)
+            n = sum(numbers[i + 1] for i in pairs if order[numbers[i]] in stored)
+            if n:
+                counts[pid] = n
+        return counts
+
+    def copy_lookups(self, out: _Writer, header: dict[str, Any]) -> None:
+        """Add this snapshot's lookups and tables to a new one's parts, as they are."""
+        for kind in ("slugs", "pids"):
+            header[kind] = tuple(out.add(self._part(where)) for where in self._header[kind])
+        for table in ("pid_lines", "pid_totals", "families", "titles", "bibkeys"):
+            header[table] = out.add(self._part(self._header[table]))
+
+    def families(self) -> Counter[str]:
+        """`DataIndex.family_name_count`'s table, as it was when written."""
+        return Counter(self._load(self._header["families"]))
+
+    def titles(self) -> dict[str, list[str]]:
+        """`DataIndex.by_title`'s table, as it was when written."""
+        return {k: list(v) for k, v in self._load(self._header["titles"]).items()}
+
+    def bibkeys(self) -> dict[str, str]:
+        """`DataIndex.by_bibkey`'s table, as it was when written."""
+        result: dict[str, str] = self._load(self._header["bibkeys"])
+        return result
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
+
+
+_ENTRY_FIELDS = (
+    "id",
+    "names",
+    "orcid",
+    "degree",
+    "comment",
+    "similar",
+    "disable_name_matching",
+    "extra",
+    "blank_first",
+)
+
+
+def _encode_people(people: PeopleFile) -> bytes | None:
+    """The parsed people file as plain values (None: it holds a value marshal cannot
+    write, such as a date in an unknown key of people.yaml)."""
+    entries = []
+    for e in people.entries.values():
+        names = tuple(part for n in e.names for part in (n.first, n.last))
+        blank = tuple(e.names.index(n) for n in e.blank_first)
+        entries.append(
+            (
+                e.id,
+                names,
+                e.orcid,
+                e.degree,
+                e.comment,
+                e.similar,
+                e.disable_name_matching,
+                e.extra,
+                blank,
+            )  # fmt: skip
+        )
+    # The index's lookups of the people (DataIndex._index_people), made the same way.
+    slug_ids: dict[str, list[str]] = defaultdict(list)
+    by_orcid: dict[str, str] = {}
+    for e in people.entries.values():
+        for n in e.names:
+            slug_ids[n.slug].append(e.id)
+        if e.orcid:
+            by_orcid[e.orcid] = e.id
+    lookups = ({k: tuple(v) for k, v in slug_ids.items()}, by_orcid)
     try:
-        data = marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
+        return marshal.dumps((tuple(entries), tuple(people.order), people.spans, lookups))
+    except ValueError:
         return None
-    if not isinstance(data, dict) or data.get("code") != code_key():
+
+
+def _decode_people(
+    rel: str, text: str, blob: bytes
+) -> tuple[PeopleFile, tuple[dict[str, tuple[str, ...]], dict[str, str]]]:
+    entries_data, order, spans, lookups = marshal.loads(blob)
+    entries: dict[str, PersonEntry] = {}
+    new, set_attr = object.__new__, object.__setattr__
+    for pid, flat, orcid, degree, comment, similar, dnm, extra, blank in entries_data:
+        names = tuple([Name(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)])
+        entry = new(PersonEntry)
+        # A frozen dataclass's __init__ sets each field through object.__setattr__;
+        # giving the instance its dict at once makes the same object, much faster.
+        set_attr(
+            entry,
+            "__dict__",
+            {
+                "id": pid,
+                "names": names,
+                "orcid": orcid,
+                "degree": degree,
+                "comment": comment,
+                "similar": similar,
+                "disable_name_matching": dnm,
+                "extra": extra,
+                "blank_first": frozenset(names[i] for i in blank) if blank else NO_NAMES,
+            },
+        )
+        entries[pid] = entry
+    return people_file_class(rel)(text, entries, list(order), spans), lookups
+
+
+_MAGIC = b"authorbot-index\n"
+
+
+def read_snapshot(path: Path) -> Snapshot | None:
+    """The snapshot at `path`, or None when there is none or it is not ours (another
+    version of the scanner, or unreadable, or cut short: it is then ignored, never
+    trusted). Only its header is read now; the file is mapped for the rest."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(len(_MAGIC)) != _MAGIC:
+                return None
+            size = int.from_bytes(handle.read(8), "little")
+            header = marshal.loads(handle.read(size))
+            if not isinstance(header, dict) or header.get("code") != code_key():
+                return None
+            start = len(_MAGIC) + 8 + size
+            if os.fstat(handle.fileno()).st_size != start + header["length"]:
+                return None  # cut short (or grown): not what was written
+            data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, EOFError, ValueError, TypeError, KeyError):
         return None
-    return ScanCache(data["names"], data["collections"])
+    return Snapshot(header, data, start)
+
+
+def _columns(scan: CollectionScan) -> tuple[Any, ...]:
+    """A scan's lines as columns (see `StoredCollection.columns`)."""
+    occs = scan.occurrences
+    names: dict[Name, int] = {}
+    # (setdefault numbers each name by its first line: the count when it is added)
+    name_ids = [names.setdefault(o.name, len(names)) for o in occs]
+    flat = tuple(part for n in names for part in (n.first, n.last, n.slug))
+    number_of_item = {item.id: i for i, item in enumerate(scan.items)}
+    role_number = {role: i for i, role in enumerate(ROLES)}
+    return (
+        [number_of_item[o.item] for o in occs],
+        [role_number[o.role] for o in occs],
+        [o.position for o in occs],
+        name_ids,
+        [o.pid for o in occs],
+        [o.orcid for o in occs],
+        [o.start for o in occs],
+        [o.end for o in occs],
+        flat,
+        [item.id for item in scan.items],
+    )
+
+
+def _encode(items: tuple[Item, ...], columns: tuple[Any, ...]) -> tuple[bytes, bytes]:
+    """A collection's two parts: its lines and its items."""
+    numbers, roles, positions, name_ids, pids, orcids, starts, ends, flat, ids = columns
+    lines = (
+        _packed(numbers),
+        bytes(roles),
+        _packed(positions),
+        _packed(name_ids),
+        tuple(pids),
+        tuple(orcids),
+        _packed(starts),
+        _packed(ends),
+        flat,
+        tuple(ids),
+    )
+    return marshal.dumps(lines), marshal.dumps(tuple(tuple(item) for item in items))
+
+
+class _Writer:
+    """The parts of a new snapshot, one after another, and where each one is."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self.length = 0
+
+    def add(self, part: bytes) -> tuple[int, int]:
+        where = (self.length, len(part))
+        self.parts.append(part)
+        self.length += len(part)
+        return where
 
 
 def write_snapshot(index: DataIndex, path: Path) -> None:
-    """Write the index's scans to `path` (atomically: a temporary file renamed over it)."""
-    names: dict[Name, int] = {}
-    collections: dict[str, Any] = {}
-    for coll, state in index.files.items():
-        scan = state.scan
-        occs = scan.occurrences
-        name_ids = []
-        for occ in occs:
-            number = names.get(occ.name)
-            if number is None:
-                number = names[occ.name] = len(names)
-            name_ids.append(number)
-        number_of_item = {item.id: i for i, item in enumerate(scan.items)}
-        columns = (
-            _packed(number_of_item[o.item] for o in occs),
-            bytes(ROLES.index(o.role) for o in occs),
-            _packed(o.position for o in occs),
-            _packed(name_ids),
-            tuple(o.pid for o in occs),
-            tuple(o.orcid for o in occs),
-            _packed(o.start for o in occs),
-            _packed(o.end for o in occs),
-        )
-        items = tuple(tuple(item) for item in scan.items)
-        collections[coll] = (state.stamp[0], state.stamp[1], items, columns)
-    for name, _ in known_slugs():  # the people file's names too
-        names.setdefault(name, len(names))
-    data = {
+    """Write the index to `path` (atomically: a temporary file renamed over it).
+
+    The stored collections the index has not built are copied as they are; the lookups
+    and tables are computed from every collection's lines and items (building no
+    occurrence of a stored collection).
+    """
+    # It makes a million small objects and no cycles (see DataIndex.load).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _write_snapshot(index, path)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _write_snapshot(index: DataIndex, path: Path) -> None:
+    out = _Writer()
+    collections: dict[str, tuple[int, ...]] = {}
+    lookups = _Lookups()
+    # Every collection as the snapshot the index came from has it (only the people file
+    # changed): its lookups and tables are copied as they are.
+    same: Snapshot | None = index._snapshot if index._exact and not index._files else None
+    for number, coll in enumerate(index.collections):
+        stored = index._stored.get(coll)
+        if stored is not None:
+            count, stamp = stored.count, stored.stamp
+            lines, items = stored.part("lines"), stored.part("items")
+            if same is None:
+                lookups.add(number, stored.columns(), stored.items)
+        else:
+            state = index._files[coll]
+            count, stamp = len(state.scan.occurrences), state.stamp
+            columns = _columns(state.scan)
+            lines, items = _encode(state.scan.items, columns)
+            lookups.add(number, columns, partial(tuple, state.scan.items))
+        collections[coll] = (stamp[0], stamp[1], count, *out.add(lines), *out.add(items))
+    pf = index.people_file
+    people = _encode_people(pf)
+    header: dict[str, Any] = {
         "code": code_key(),
-        "names": [(name.first, name.last, name.slug) for name in names],
+        "order": tuple(collections),
         "collections": collections,
+        "people": (pf.path, _digest(pf.text), None if people is None else out.add(people)),
     }
+    if same is not None:
+        same.copy_lookups(out, header)
+    else:
+        lookups.write(out, header)
+    header["length"] = out.length
+    head = marshal.dumps(header)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            marshal.dump(data, handle)
+            handle.write(_MAGIC)
+            handle.write(len(head).to_bytes(8, "little"))
+            handle.write(head)
+            handle.writelines(out.parts)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
+class _Lookups:
+    """The lookups by slug and by person ID, and the whole-archive tables, gathered
+    collection by collection in the order a full load reads them."""
+
+    def __init__(self) -> None:
+        # (collection number, line number, collection number, line number, ...) by key
+        self.slugs: dict[str, list[int]] = defaultdict(list)
+        self.pids: dict[str, list[int]] = defaultdict(list)
+        self.pid_lines: dict[str, list[int]] = defaultdict(list)
+        self.names: set[tuple[str | None, str]] = set()
+        self.item_parts: list[Callable[[], tuple[Item, ...]]] = []
+
+    def add(
+        self, number: int, columns: tuple[Any, ...], items: Callable[[], tuple[Item, ...]]
+    ) -> None:
+        """Add a collection: its lines as columns (`_columns`) and its items."""
+        self.item_parts.append(items)
+        name_ids, pids, flat = columns[3], columns[4], columns[8]
+        self.names.update(zip(flat[0::3], flat[1::3], strict=True))
+        slug_of = flat[2::3]
+        slugs, by_pid = self.slugs, self.pids
+        keys = [slug_of[n] if pid is None else None for pid, n in zip(pids, name_ids, strict=True)]
+        for i, slug in enumerate(keys):
+            if slug is not None:
+                slugs[slug] += (number, i)
+        here: Counter[str] = Counter()
+        for i, pid in enumerate(pids):
+            if pid is not None:
+                by_pid[pid] += (number, i)
+                here[pid] += 1
+        for pid, n in here.items():
+            self.pid_lines[pid] += (number, n)
+
+    def write(self, out: _Writer, header: dict[str, Any]) -> None:
+        """Add the lookups and tables to `out`, and where they are to `header`."""
+        for kind, table in (("slugs", self.slugs), ("pids", self.pids)):
+            buckets: list[dict[str, bytes]] = [{} for _ in range(BUCKETS)]
+            for key, pairs in table.items():
+                buckets[_bucket(key)][key] = _packed(pairs)
+            header[kind] = tuple(out.add(marshal.dumps(b)) for b in buckets)
+        header["pid_lines"] = out.add(
+            marshal.dumps({pid: _packed(v) for pid, v in self.pid_lines.items()})
+        )
+        header["pid_totals"] = out.add(
+            marshal.dumps({pid: sum(v[1::2]) for pid, v in self.pid_lines.items()})
+        )
+        names = (Name(first, last) for first, last in self.names)
+        header["families"] = out.add(marshal.dumps(dict(family_table(names))))
+        items = [item for part in self.item_parts for item in part()]
+        titles = {k: tuple(v) for k, v in title_table(items).items()}
+        header["titles"] = out.add(marshal.dumps(titles))
+        header["bibkeys"] = out.add(marshal.dumps(bibkey_table(items)))
+
+
 def load_index(root: Path | str, cache_dir: Path | str | None = None) -> DataIndex:
     """`DataIndex.load(root)`, taking unchanged collections from the snapshot under
     `cache_dir` (default: `default_cache_dir()`), and writing the snapshot again when
-    a collection had to be read (or there was none).
+    a collection had to be read (or there was none), then loading from the new one.
 
     A snapshot that cannot be written (a read-only cache folder) is only logged: the
     index is right either way.
@@ -237,10 +690,17 @@ def load_index(root: Path | str, cache_dir: Path | str | None = None) -> DataInd
         return DataIndex.load(root)
     path = snapshot_path(root, cache_dir or default_cache_dir())
     cache = read_snapshot(path)
-    index = DataIndex.load(root, scan_cache=cache)
-    if cache is None or cache.misses or not cache.covers(set(index.files)):
+    # The files the snapshot lacks are only scanned: once it holds them, the index is
+    # loaded from it (lazily) instead of making every lookup of the whole archive here.
+    index = DataIndex.load(root, scan_cache=cache, only_scan=True)
+    if cache is None or not index._exact or not cache.holds_people(index.people_file):
         try:
             write_snapshot(index, path)
         except OSError as exc:
             log.warning("could not write the index snapshot %s: %s", path, exc)
+        else:
+            written = read_snapshot(path)
+            if written is not None:
+                return DataIndex.load(root, scan_cache=written)
+    index.build_lookups()
     return index

@@ -19,6 +19,7 @@ way the maintainers do, and asks back when they leave it open:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -26,6 +27,7 @@ from bot.anthology.ids import page_url
 from bot.anthology.index import DataIndex
 from bot.anthology.resolve import is_unverified_page
 from bot.engine.lookup import Found
+from bot.engine.parse.markdown import quote
 from bot.engine.problems import problem
 from bot.engine.request import FixRequest, Kind, Notice
 from bot.engine.several import several_people
@@ -72,8 +74,20 @@ def decide(index: DataIndex, request: FixRequest, found: Found) -> Decision:
     """
     items = found.items
     kinds = _kinds(request, found.pages, items)
+    merge_said = not items and _merge_in_words(request, found.pages, kinds)
+    if merge_said:
+        kinds = (*kinds, "merge")
     d = Decision(kinds=kinds, excluded=[i for i in found.excluded if i not in items])
+    if merge_said:
+        d.notes.append(
+            Notice(
+                "read-merge",
+                "The issue asks to combine the pages it names and says which to keep: I "
+                "read it as a merge too, although the 'Merge profiles' box is not ticked.",
+            )
+        )
     _check_stances(found, d)
+    _check_pages_said(request, d)
     if request.form == "authorbot" or request.target.id or request.target.new:
         _decide_explicit(index, request, found.pages, items, d)
     else:
@@ -140,6 +154,30 @@ def _check_stances(found: Found, d: Decision) -> None:
         )
 
 
+def _check_pages_said(request: FixRequest, d: Decision) -> None:
+    """A page the words set aside stays out, said in a note; a page named in words
+    of doubt (or both listed and set aside) is asked about."""
+    for page in request.pages_aside:
+        d.notes.append(
+            Notice(
+                "page-set-aside",
+                f"I left the page {page.id} out of this change: the issue says "
+                f"{quote(page.raw.rstrip('.'), 160)}.",
+            )
+        )
+    if request.pages_unclear:
+        ids = ", ".join(page.id for page in request.pages_unclear)
+        d.problems.append(
+            problem(
+                "page-unclear",
+                f"I could not tell whether the page {ids} is part of this request (the "
+                f"issue says {quote(request.pages_unclear[0].raw.rstrip('.'), 160)}). Please list "
+                f"{_under(request, 'pages')} only the pages to change, and leave out any "
+                "page that is handled some other way.",
+            )
+        )
+
+
 def _check_new_person_facts(request: FixRequest, d: Decision) -> None:
     """A new author page needs an ORCID iD and the degree institution (it forms the
     ID when the name is taken); asked for together with anything else missing."""
@@ -176,6 +214,26 @@ def _check_name_is_a_name(request: FixRequest, d: Decision) -> None:
                 f"{' '.join(w.capitalize() for w in name.last.split('-'))}).",
             )
         )
+
+
+# "Please combine the two", "merge them", "bring them together": a merge asked in words.
+_MERGE_WORDS = re.compile(
+    r"\b(?<!not\s)(?<!n't\s)(?:combine|merge|unify|consolidate|bring\s+(?:\w+\s+){0,3}?together"
+    r"|put\s+(?:\w+\s+){0,3}?together)\b",
+    re.IGNORECASE,
+)
+
+
+def _merge_in_words(request: FixRequest, pages: list[str], kinds: tuple[Kind, ...]) -> bool:
+    """A verification of two or more pages whose prose asks to combine them and says
+    which page to keep is a merge too (the box was left unticked); without the page
+    to keep the verification asks which page is meant, as before."""
+    if "verify" not in kinds or "merge" in kinds or "split" in kinds or len(pages) < 2:
+        return False
+    bases = {page.removesuffix("/unverified") for page in pages}
+    if request.keep is None or request.keep.id.removesuffix("/unverified") not in bases:
+        return False
+    return _MERGE_WORDS.search(request.notes) is not None
 
 
 def _kinds(request: FixRequest, pages: list[str], items: list[str]) -> tuple[Kind, ...]:
@@ -258,10 +316,19 @@ def _decide_from_boxes(index: DataIndex, request: FixRequest, found: Found, d: D
     if not pages:
         _ask_for_the_page(request, found, d)
         return
-    if "merge" in d.kinds or ("name-change" in d.kinds and len(pages) >= 2):
+    # "Split" says the page holds several people's papers: with one page named and
+    # no paper listed, a ticked "Merge" beside it cannot make the whole page theirs.
+    one_page_split = "split" in d.kinds and len(pages) < 2
+    if ("merge" in d.kinds and not one_page_split) or (
+        "name-change" in d.kinds and len(pages) >= 2
+    ):
         _decide_merge(index, request, pages, owner, d)
     elif "split" in d.kinds:
-        _ask_for_papers(index, request, pages, owner, d)
+        if _others_named_on_one_page(index, request, pages, d):
+            # "These two are someone else's (the rest are mine)": the rest of the page.
+            _take_whole_unverified_page(index, request, pages[0], d)
+        else:
+            _ask_for_papers(index, request, pages, owner, d)
     elif "verify" in d.kinds or request.orcid:
         _decide_verify(index, request, pages, owner, d)
     elif "name-change" in d.kinds:
@@ -275,6 +342,20 @@ def _decide_from_boxes(index: DataIndex, request: FixRequest, found: Found, d: D
                 "aclanthology.org links) that the request is about.",
             )
         )
+
+
+def _others_named_on_one_page(
+    index: DataIndex, request: FixRequest, pages: list[str], d: Decision
+) -> bool:
+    """A split that names only papers that are not the person's, all on the one
+    unverified page named, with the person's ORCID iD: the rest of that page is
+    theirs, as the maintainers read it."""
+    if not d.excluded or not request.orcid or len(pages) != 1:
+        return False
+    if not is_unverified_page(pages[0]):
+        return False
+    on_page = {occ.item for occ in index.page_occurrences(pages[0])}
+    return all(item in on_page for item in d.excluded) and len(on_page) > len(d.excluded)
 
 
 def _ask_for_the_page(request: FixRequest, found: Found, d: Decision) -> None:
@@ -498,7 +579,17 @@ def _take_whole_unverified_page(
     d.sources = [page]
     d.scope = "all"
     # Asked even when some papers are said not to be theirs: excluding one paper
-    # does not show that the rest of a page of several people is theirs.
+    # does not show that the rest of a page of several people is theirs, unless the
+    # person says so too ("the rest are mine"): then they have read the page.
+    if d.excluded and request.rest_mine:
+        d.notes.append(
+            Notice(
+                "read-rest",
+                f"The issue says the papers of {page} other than {', '.join(d.excluded)} "
+                "are yours: I moved those and left the others.",
+            )
+        )
+        return
     mixture = several_people(index, page)
     if mixture is not None:
         d.problems.append(

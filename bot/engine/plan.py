@@ -32,6 +32,7 @@ from bot.anthology.resolve import (
 )
 from bot.anthology.textfile import file_stamp, read_text
 from bot.anthology.xmlscan import ROLE_VOLUME_EDITOR, Occurrence
+from bot.engine.already import merge_already_done, metadata_correction, name_already_shown
 from bot.engine.decide import Decision, decide
 from bot.engine.lookup import look_up
 from bot.engine.problems import problem, status_for
@@ -48,6 +49,9 @@ PERSON_ID = re.compile(r"[a-z][-a-z0-9]+")
 # Real IDs are under 40 characters; a longer one is a pasted mistake, not a name.
 MAX_PERSON_ID = 128
 _MAX_MEND_ROUNDS = 6
+# The parser's warnings still worth saying beside "the papers show this already":
+# what was read (the name, from the text); not the boxes or pages it asks about.
+_STILL_SAID = frozenset({"name-from-text", "not-confirmed"})
 
 
 @dataclass(frozen=True)
@@ -255,6 +259,18 @@ def plan_request(index: DataIndex, request: FixRequest, new_id: str | None = Non
     """
     plan = Plan(request=request, warnings=list(request.warnings), people_file=index.people_file)
     found = look_up(index, request)
+    already = (
+        name_already_shown(index, request, found)
+        or merge_already_done(index, request, found)
+        or metadata_correction(index, request, found)
+    )
+    if already is not None:
+        # The papers print the name as asked: what the lookup could not find (the
+        # page named is gone) and the boxes left empty no longer matter.
+        plan.problems = [already]
+        plan.warnings = [w for w in plan.warnings if w.code in _STILL_SAID]
+        plan.status = status_for(plan.problems)
+        return plan
     plan.problems += found.problems
     plan.warnings += found.warnings
     plan.notes += found.notes

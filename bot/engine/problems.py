@@ -12,6 +12,9 @@ REJECTING_CODES = frozenset(
     {
         "orcid-owned",
         "nothing-to-do",
+        "name-already-shown",
+        "merge-already-done",
+        "metadata-correction",
         "target-already-on-paper",
         "would-move-others",
         "invalid-data",

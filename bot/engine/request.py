@@ -92,6 +92,12 @@ class FixRequest:
     excluded: tuple[PaperRef, ...] = ()
     unclear: tuple[PaperRef, ...] = ()
     keep: PageRef | None = None
+    # Pages the issue names but says are handled otherwise ("goes away once its
+    # metadata is corrected"), and pages named in words of doubt; `raw` is the line.
+    pages_aside: tuple[PageRef, ...] = ()
+    pages_unclear: tuple[PageRef, ...] = ()
+    # The prose claims the rest of the page ("the rest are mine"; parse/stance.py).
+    rest_mine: bool = False
     # The fields the issue's form has (FieldName values, e.g. "papers", "name"), so
     # that a message names only a field the person can see. Provenance, not
     # content: two requests asking the same are equal whatever their form showed.

@@ -19,8 +19,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
-import requests
-
 DEFAULT_BASE_URL = "https://pub.orcid.org/v3.0"
 
 RecordStatus = Literal["public", "private", "missing", "deactivated", "unavailable"]
@@ -99,6 +97,10 @@ class OrcidClient:
         self._lock = threading.Lock()
         self._next_request = 0.0
         self._paused_until = 0.0
+        # Imported here: the engine's commands import this module (for its default URL)
+        # and never call ORCID, so they need not pay for importing requests.
+        import requests
+
         self._session = requests.Session()
         self._session.headers.update(
             {"Accept": "application/json", "User-Agent": "authorbot (ACL Anthology)"}
@@ -153,6 +155,8 @@ class OrcidClient:
     def _fetch(self, orcid: str) -> OrcidRecord:
         if not self._wait_turn():
             return OrcidRecord(orcid, "unavailable", (), "ORCID asked us to slow down")
+        import requests  # loaded by __init__ already
+
         try:
             resp = self._session.get(f"{self.base_url}/{orcid}/person", timeout=self.timeout)
         except requests.RequestException as exc:

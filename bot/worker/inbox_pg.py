@@ -248,7 +248,8 @@ class PostgresInbox:
                     # Under the lock, a claim of the same issue committed since our
                     # snapshot is visible: ask again whether the row is still ready.
                     still = (
-                        locked["ok"]
+                        locked is not None
+                        and locked["ok"]
                         and conn.execute(
                             f"SELECT 1 FROM deliveries AS d WHERE d.id = %(id)s AND {_READY}",
                             {"id": row["id"], "now": now},

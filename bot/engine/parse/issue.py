@@ -36,27 +36,30 @@ from bot.engine.parse.kinds import kind_of_label, read_checkboxes, read_kinds
 from bot.engine.parse.markdown import (
     is_empty_answer,
     normalise_text,
+    quote,
     remove_placeholders,
     strip_html_comments,
 )
 from bot.engine.parse.orcids import OrcidReading, read_orcid_field, read_orcid_in_text
 from bot.engine.parse.pages import (
+    PagesReading,
     dedupe_pages,
-    find_pages,
     pages_in_title,
     read_pages_field,
+    read_pages_in_prose,
     reconcile_title,
 )
 from bot.engine.parse.papers import dedupe_papers, find_paper_refs, read_paper_list
 from bot.engine.parse.preferred_name import (
+    find_name_parts,
     find_new_name,
     find_preferred_name,
     read_preferred_name,
 )
 from bot.engine.parse.sections import split_sections
-from bot.engine.parse.stance import read_prose
+from bot.engine.parse.stance import read_prose, says_rest_is_mine
 from bot.engine.parse.target import read_target
-from bot.engine.request import FixRequest, FormName, Kind, NameValue, Notice, PageRef, Target
+from bot.engine.request import FixRequest, FormName, Kind, NameValue, Notice, Target
 
 # Sections of the Anthology's forms that FixRequest has no field for; they are kept
 # in the notes, under their heading, for the maintainer.
@@ -171,20 +174,28 @@ def _anthology_notes(fields: FormFields) -> str:
 
 
 def _with_pages_in_prose(
-    pages: tuple[PageRef, ...], prose: str, merge: bool, notices: list[Notice]
-) -> tuple[PageRef, ...]:
+    field: PagesReading, prose: str, merge: bool, notices: list[Notice]
+) -> PagesReading:
     """Add the author-page links of the prose to the pages of the field.
 
     A merge names every page that is the person, and people often put the second
     one in the prose; so does anyone who leaves the field empty. Otherwise a page
     in the prose is left out: it is as likely to be someone else's ("not the Jin Liu
-    at https://...") and a verification must name one page only.
+    at https://...") and a verification must name one page only. A page the words
+    set aside or doubt (parse/stance.py's `page_line_stance`) joins those of the
+    field.
     """
+    pages = field.pages
     if pages and not merge:
-        return pages
-    found = [page for page in find_pages(prose) if page.id not in {p.id for p in pages}]
+        return field
+    said = read_pages_in_prose(prose)
+    named = {p.id for p in (*pages, *field.aside, *field.unclear)}
+    aside = dedupe_pages([*field.aside, *(p for p in said.aside if p.id not in named)])
+    unclear = dedupe_pages([*field.unclear, *(p for p in said.unclear if p.id not in named)])
+    found = [page for page in said.pages if page.id not in named]
+    field = PagesReading(pages, field.papers, field.notices, aside, unclear)
     if not found:
-        return pages
+        return field
     used = dedupe_pages(found)
     listed = ", ".join(page.id for page in used)
     notices.append(
@@ -196,7 +207,7 @@ def _with_pages_in_prose(
             f"link in the text ({listed}).",
         )
     )
-    return pages + used
+    return PagesReading(pages + used, field.papers, field.notices, aside, unclear)
 
 
 def _read_form(form: FormName, title: str, fields: FormFields, notices: list[Notice]) -> FixRequest:
@@ -222,8 +233,8 @@ def _read_form(form: FormName, title: str, fields: FormFields, notices: list[Not
     kind_notices: list[Notice] = []
     if not ours:
         kinds, kind_notices = read_kinds(_kinds_text(fields))
-    pages = _with_pages_in_prose(pages_read.pages, prose, "merge" in kinds, notices)
-    pages, title_notices = reconcile_title(pages, pages_in_title(title))
+    pages_read = _with_pages_in_prose(pages_read, prose, "merge" in kinds, notices)
+    pages, title_notices = reconcile_title(pages_read.pages, pages_in_title(title))
     notices.extend(title_notices)
 
     where = "notes" if ours else "supporting information"
@@ -251,6 +262,16 @@ def _read_form(form: FormName, title: str, fields: FormFields, notices: list[Not
             notices.append(
                 _name_from_text("The form has no preferred-name field; I took the name", name)
             )
+    if name is None and not name_notices:
+        name = find_name_parts(prose)
+        if name is not None:
+            notices.append(
+                Notice(
+                    "name-from-text",
+                    "I took the name as the text splits it: given names "
+                    f"{quote(name.first or '')}, family name {quote(name.last)}.",
+                )
+            )
     if name is None and not name_notices and "name-change" in kinds:
         name = find_new_name(prose)
         if name is not None:
@@ -274,6 +295,9 @@ def _read_form(form: FormName, title: str, fields: FormFields, notices: list[Not
         excluded=dedupe_papers(reading.not_mine),
         unclear=dedupe_papers(reading.unclear),
         keep=read_keep(prose, pages),
+        pages_aside=pages_read.aside,
+        pages_unclear=pages_read.unclear,
+        rest_mine=says_rest_is_mine(prose),
         sections=tuple(fields.texts),
     )
 
@@ -303,7 +327,8 @@ def _read_free_text(title: str, body: str, notices: list[Notice]) -> FixRequest:
                 "is missed.",
             )
         )
-    pages, title_notices = reconcile_title(dedupe_pages(find_pages(body)), pages_in_title(title))
+    said = read_pages_in_prose(body)
+    pages, title_notices = reconcile_title(said.pages, pages_in_title(title))
     notices.extend(title_notices)
     # No list of a form here: titles are not guessed from a free text.
     reading = read_prose(body, titles=False)
@@ -325,6 +350,9 @@ def _read_free_text(title: str, body: str, notices: list[Notice]) -> FixRequest:
         excluded=dedupe_papers(reading.not_mine),
         unclear=dedupe_papers(reading.unclear),
         keep=read_keep(body, pages),
+        pages_aside=said.aside,
+        pages_unclear=said.unclear,
+        rest_mine=says_rest_is_mine(body),
     )
 
 

@@ -19,7 +19,8 @@ from bot.engine.parse.markdown import (
     quote,
     remove_placeholders,
 )
-from bot.engine.parse.papers import ref_from_token, ref_from_url
+from bot.engine.parse.papers import blank_urls, ref_from_token, ref_from_url
+from bot.engine.parse.stance import PageStance, page_line_stance
 from bot.engine.request import Notice, PageRef, PaperRef
 
 _SEPARATORS = re.compile(r"[\s,;]+")
@@ -39,6 +40,10 @@ class PagesReading:
     pages: tuple[PageRef, ...] = ()
     papers: tuple[PaperRef, ...] = ()
     notices: tuple[Notice, ...] = ()
+    # Pages named in words that set them aside or doubt them (parse/stance.py's
+    # `page_line_stance`); each PageRef's `raw` is the line that said so.
+    aside: tuple[PageRef, ...] = ()
+    unclear: tuple[PageRef, ...] = ()
 
 
 def page_ids_in_words(text: str) -> list[str] | None:
@@ -113,16 +118,21 @@ def read_pages_field(text: str | None, label: str) -> PagesReading:
     if text is None:
         return PagesReading()
     pages: list[PageRef] = []
+    said: dict[PageStance, list[PageRef]] = {"aside": [], "unclear": []}
     papers: list[PaperRef] = []
     names: list[str] = []
     other: list[str] = []
     for line in meaningful_lines(text):
         found_here = False
         urls = find_urls(line)
+        stance = page_line_stance(line) if urls and _has_words(line) else None
         for url in urls:
             page_id = page_id_from_url(url.url)
             if page_id is not None:
-                pages.append(PageRef(page_id, url.url))
+                if stance is None:
+                    pages.append(PageRef(page_id, url.url))
+                else:
+                    said[stance].append(PageRef(page_id, line.strip()))
                 found_here = True
                 continue
             ref = ref_from_url(url.url, in_list=False)
@@ -157,7 +167,7 @@ def read_pages_field(text: str | None, label: str) -> PagesReading:
                 "pages: I read them as the papers this request is about.",
             )
         )
-    if not pages and names:
+    if not pages and not said["aside"] and names:
         notices.append(
             Notice(
                 "page-as-name",
@@ -167,7 +177,7 @@ def read_pages_field(text: str | None, label: str) -> PagesReading:
                 "https://aclanthology.org/people/jin-liu/ .",
             )
         )
-    if not pages and not papers and not names:
+    if not pages and not papers and not names and not said["aside"] and not said["unclear"]:
         cleaned = remove_placeholders(drop_struck_through(text)).strip()
         if other:
             notices.append(
@@ -186,7 +196,56 @@ def read_pages_field(text: str | None, label: str) -> PagesReading:
                     "please replace it with the URL of the author page.",
                 )
             )
-    return PagesReading(dedupe_pages(pages), tuple(papers), tuple(notices))
+    return _sorted_out(pages, said, papers, notices)
+
+
+def _has_words(line: str) -> bool:
+    """True when a line has words besides its links (a sentence about them)."""
+    rest = blank_urls(line)
+    return len(re.findall(r"[^\W\d_]{2,}", rest)) >= 2
+
+
+def _sorted_out(
+    pages: Sequence[PageRef],
+    said: dict[PageStance, list[PageRef]],
+    papers: Sequence[PaperRef] = (),
+    notices: Sequence[Notice] = (),
+) -> PagesReading:
+    """The reading, each page once: a page both listed plainly and set aside (or
+    doubted) is unclear; a page set aside is out of the pages."""
+    listed = dedupe_pages(pages)
+    out_ids = {page.id for page in said["aside"]}
+    unsure = [*said["unclear"], *(p for p in said["aside"] if p.id in {q.id for q in listed})]
+    unsure_ids = {page.id for page in unsure}
+    return PagesReading(
+        tuple(page for page in listed if page.id not in out_ids | unsure_ids),
+        tuple(papers),
+        tuple(notices),
+        dedupe_pages([p for p in said["aside"] if p.id not in unsure_ids]),
+        dedupe_pages(unsure),
+    )
+
+
+def read_pages_in_prose(text: str) -> PagesReading:
+    """Author-page URLs anywhere in prose, sorted by what the words around them say
+    (parse/stance.py's `page_line_stance`): listed, set aside, or doubted.
+
+    Parameters:
+        text: prose, possibly markdown; struck-through text ignored.
+
+    Returns:
+        A reading with `pages`, `aside` and `unclear` (no papers, no notices).
+    """
+    pages: list[PageRef] = []
+    said: dict[PageStance, list[PageRef]] = {"aside": [], "unclear": []}
+    for line in drop_struck_through(text).split("\n"):
+        found = find_pages(line)
+        stance = page_line_stance(line) if found else None
+        if stance is None:
+            pages.extend(found)
+        else:
+            said[stance].extend(PageRef(page.id, line.strip()) for page in found)
+    return _sorted_out(pages, said)
 
 
 def find_pages(text: str) -> list[PageRef]:

@@ -189,6 +189,11 @@ _NOT_TITLE_WORDS = frozenset(
     | {"dear", "regards", "sincerely", "kindly"}
 )
 
+# A line that says how a name splits ("given name - Keren", "Family name: Gruteke Klein").
+_NAME_PART_LINE = re.compile(
+    r"^\W*(?:(?:given|first|fore|family|last|middle)[ \t-]*names?|surname)\b", re.IGNORECASE
+)
+
 
 def title_ref_of_line(line: str) -> PaperRef | None:
     """A line of a list in prose read as a paper's title, or None when it does not
@@ -204,6 +209,8 @@ def title_ref_of_line(line: str) -> PaperRef | None:
     """
     if len(line.split()) < 3 or line.rstrip().endswith(":") or find_urls(line):
         return None
+    if _NAME_PART_LINE.match(line):
+        return None  # "given name - Keren": how a name splits, not a title
     title = _title_of(line)
     words = title.split()
     if not 3 <= len(words) <= 40:

@@ -179,3 +179,51 @@ def find_preferred_name(text: str) -> NameValue | None:
         return None
     name, notices = read_preferred_name(match.group("name"))
     return None if notices else name
+
+
+# "My given name is "Haraldur Orri" and my family name "Hauksson"", "given name -
+# Keren" / "family name - Gruteke Klein": the person says how their name splits.
+# The value is a quoted text, or the words up to the end of the clause.
+_PART_VALUE = (
+    # words and marks between the part and its value, in any order ("given name: it is")
+    r"(?:\s*(?:[:=\-\u2013]|\b(?:it\s+is|it's|is|are|should\s+be|must\s+be|as)\b))*\s*"
+    r"(?:[\"\u201c\u2018'](?P<quoted>[^\"\u201d\u2019'\n]{1,60})[\"\u201d\u2019']"
+    r"|(?P<plain>[^\W\d_][^\n,;.()\"]{0,60}?)(?=\s*(?:$|[\n,;.()]|\s+and\b)))"
+)
+_GIVEN_PART = re.compile(
+    r"\b(?:given|first|fore)[ \t-]*names?\b" + _PART_VALUE, re.IGNORECASE | re.MULTILINE
+)
+_FAMILY_PART = re.compile(
+    r"\b(?:(?:family|last)[ \t-]*names?|surname)\b" + _PART_VALUE, re.IGNORECASE | re.MULTILINE
+)
+
+
+def _name_part(pattern: re.Pattern[str], text: str) -> str | None:
+    """The first value of a name part the text gives that reads as name words."""
+    for match in pattern.finditer(text):
+        value = (match.group("quoted") or match.group("plain") or "").strip(" *_`")
+        words = value.split()
+        if not 1 <= len(words) <= 4 or not all(_NAME_WORD.match(w) for w in words):
+            continue
+        if any(w[0].islower() and w.lower() not in _PARTICLES for w in words):
+            continue
+        return value
+    return None
+
+
+def find_name_parts(text: str) -> NameValue | None:
+    """A name given in prose part by part: the given names and the family name
+    (\"My given name is 'Haraldur Orri' and my family name 'Hauksson'\", or the
+    lines "given name - Keren" and "family name - Gruteke Klein").
+
+    Parameters:
+        text: Supporting Information.
+
+    Returns:
+        The name as the person split it, or None unless both parts are given.
+    """
+    given = _name_part(_GIVEN_PART, text)
+    family = _name_part(_FAMILY_PART, text)
+    if given is None or family is None:
+        return None
+    return NameValue(given, family)

@@ -406,3 +406,70 @@ def _is_heading(line: str) -> bool:
     it heads the lines after it."""
     text = line.strip("#*_ ")
     return bool(text) and len(text.split()) <= 8 and not text.endswith((".", "!", "?"))
+
+
+# A page named in words that say it is handled otherwise: "the third one (<url>) goes
+# away once its metadata is corrected", "<url> will be fixed in a separate issue",
+# "please ignore <url>", "do not merge <url>".
+_ASIDE = re.compile(
+    r"\bgo(?:es|ing)?\s+away\b|\bdisappear"
+    r"|\b(?:will|would|should|shall|is\s+going\s+to)\s+(?:be\s+)?(?:fixed|corrected|handled"
+    r"|resolved|addressed|dealt\s+with|removed|gone)\b"
+    r"|\b(?:fixed|corrected|handled|dealt\s+with|filed|reported)\s+(?:separately|elsewhere)\b"
+    r"|\b(?:a\s+separate|another|a\s+different|its\s+own|a\s+metadata)\s+(?:issue|request"
+    r"|ticket|correction|fix|pull\s+request)\b"
+    r"|\bignore\b|\bnot\s+(?:part\s+of|(?:to\s+be\s+)?(?:included|merged|touched|changed))\b"
+    r"|\b(?:do\s+not|don't|no\s+need\s+to)\s+(?:merge|include|touch|change)\b",
+    re.IGNORECASE,
+)
+
+PageStance = Literal["aside", "unclear"]
+
+
+def page_line_stance(line: str) -> PageStance | None:
+    """What a line of prose says about the author pages it links to.
+
+    `aside` when it says they are handled otherwise ("goes away once its metadata
+    is corrected", "will be fixed in a separate issue", "ignore", "do not merge")
+    and asks for no move; `unclear` when it doubts ("maybe also <url>") or both
+    sets a page aside and asks to move or merge; None when it says neither (a page
+    listed is part of the request).
+
+    Parameters:
+        line: one line with its URLs (they are blanked before reading).
+    """
+    blanked = blank_urls(line.replace("\u2019", "'"))
+    if _DOUBT.search(blanked):
+        return "unclear"
+    if not _ASIDE.search(blanked):
+        return None
+    moves = [
+        m
+        for m in _MOVE.finditer(blanked)
+        if not _NEGATED.search(blanked, max(m.start() - 40, 0), m.start())
+    ]
+    return "unclear" if moves else "aside"
+
+
+# "The rest are mine", "all the other papers are mine", "all papers on this page are
+# mine except ...": the person has read the page and claims what they did not set aside.
+_REST_MINE = re.compile(
+    r"\b(?:the\s+)?(?:rest|others|remaining(?:\s+(?:ones|papers|publications))?"
+    r"|other\s+(?:ones|papers|publications))\b(?:\s+(?:on|of|in)\s+(?:this|the|my)\s+page)?"
+    r"\s+(?:are|is)\s+(?:all\s+)?(?:mine|by\s+me|my\s+(?:own\s+)?(?:papers|work))\b"
+    r"|\ball\s+(?:the\s+)?(?:other\s+)?(?:papers|publications|ones)?\s*(?:on\s+(?:this|the|my)\s+page\s+)?"
+    r"(?:are|is)\s+mine\s*,?\s+(?:except|but|apart\s+from|other\s+than)\b",
+    re.IGNORECASE,
+)
+
+
+def says_rest_is_mine(text: str) -> bool:
+    """True when the prose claims the papers of the page it did not set aside ("The
+    rest are mine", "all papers on this page are mine except X").
+
+    Parameters:
+        text: Supporting Information.
+    """
+    return (
+        _REST_MINE.search(blank_urls(drop_struck_through(text.replace("\u2019", "'")))) is not None
+    )
