@@ -212,3 +212,26 @@ def test_a_hand_sorted_file_stays_valid_json_whatever_the_change(changes):
     expected = {p: e for p, e in unsorted.entries.items() if p not in changes}
     expected.update({p: e for p, e in changes.items() if e is not None})
     assert after.entries == expected
+
+
+@pytest.mark.parametrize("era", ["json", "yaml"])
+def test_a_changed_file_is_cut_as_reading_its_text_cuts_it(era: str):
+    """`changed` cuts again only the entries around the edits: its IDs, spans and
+    entries are those of the new text read from scratch, wherever the change is."""
+    people = sample_people(era)
+    cases = changes_of(people)
+    middle = people.order[len(people.order) // 2]
+    cases["delete-middle"] = {middle: None}
+    cases["replace-and-insert-middle"] = {
+        middle: replace(people.entries[middle], degree="Elsewhere"),
+        middle + "-b": person(middle + "-b"),
+    }
+    windowed = 0
+    for name, changes in cases.items():
+        text = people.render(changes)
+        windowed += people._cut_around(people.edits(changes), text) is not None
+        after, fresh = people.changed(changes, text), read_people_file(people.path, text)
+        assert after.order == fresh.order, name
+        assert after.spans == fresh.spans, name
+        assert after.entries == fresh.entries, name
+    assert windowed >= 4  # the middle changes were cut around, not whole

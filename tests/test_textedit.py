@@ -12,6 +12,7 @@ import pytest
 from bot.engine.textedit import (
     TextEdit,
     apply_edits,
+    byte_offsets,
     refine_edits,
     unified_diff,
     write_files_atomically,
@@ -48,6 +49,45 @@ def test_diff_applies_with_git_and_gives_the_edited_text(tmp_path: Path):
         patch = unified_diff("f.txt", old, edits)
         subprocess.run(["git", "apply", "-"], cwd=tmp_path, input=patch, text=True, check=True)
         assert (tmp_path / "f.txt").read_text() == new, (trial, patch)
+
+
+# Letters of one, two, three and four UTF-8 bytes.
+_LETTERS = "abc xyz\u00e9\u00fc\u0142\u4e2d\u6587\u2028\U0001f600\U00010348"
+
+
+def test_byte_offsets_are_where_the_characters_start_in_utf8():
+    rng = random.Random(11)
+    for _ in range(200):
+        text = "".join(rng.choice(_LETTERS) for _ in range(rng.randint(0, 300)))
+        data = text.encode("utf-8")
+        offsets = sorted(rng.randint(0, len(text)) for _ in range(rng.randint(0, 8)))
+        assert byte_offsets(data, offsets) == [len(text[:c].encode("utf-8")) for c in offsets]
+    with pytest.raises(ValueError):
+        byte_offsets("é".encode(), [2])
+    with pytest.raises(ValueError):
+        byte_offsets(b"abc", [2, 1])
+
+
+def test_the_diff_of_the_bytes_is_the_diff_of_the_text():
+    """The same diff from the UTF-8 bytes and byte offsets as from the text."""
+    rng = random.Random(5)
+    for trial in range(100):
+        lines = [
+            "".join(rng.choice(_LETTERS) for _ in range(rng.randint(0, 12))) + "\n"
+            for _ in range(rng.randint(1, 40))
+        ]
+        if rng.random() < 0.3:
+            lines[-1] = lines[-1].rstrip("\n")  # no newline at the end
+        old = "".join(lines)
+        if not old:
+            continue
+        edits = _random_edits(rng, [line for line in lines])
+        data = old.encode("utf-8")
+        ends = byte_offsets(data, [x for e in sorted(edits) for x in (e.start, e.end)])
+        in_bytes = [
+            TextEdit(ends[2 * i], ends[2 * i + 1], e.new) for i, e in enumerate(sorted(edits))
+        ]
+        assert unified_diff("f", data, in_bytes) == unified_diff("f", old, edits), trial
 
 
 def test_refined_edits_make_the_same_text_with_fewer_lines():

@@ -226,6 +226,10 @@ class JsonPeopleFile(PeopleFile):
         order, spans, _ = _cut(text)
         return order, spans
 
+    def entry_starts(self, text: str, start: int, end: int) -> list[tuple[int, str]] | None:
+        """Where each first-level key of `text[start:end]` starts (see PeopleFile)."""
+        return [(m.start(), _key(m.group(1))) for m in _ENTRY_START.finditer(text, start, end)]
+
     def entry_text(self, entry: PersonEntry) -> str:
         """The entry's lines as the library writes them."""
         return dump_entry(entry)

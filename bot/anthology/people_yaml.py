@@ -197,6 +197,10 @@ class YamlPeopleFile(PeopleFile):
         """The IDs and entry blocks of people.yaml text."""
         return _cut(text)
 
+    def entry_starts(self, text: str, start: int, end: int) -> list[tuple[int, str]] | None:
+        """Where each ID line of `text[start:end]` starts (see PeopleFile)."""
+        return [(m.start(), m.group(1)) for m in _KEY_LINE.finditer(text, start, end)]
+
     def entry_text(self, entry: PersonEntry) -> str:
         """The entry's block, as PyYAML dumps it."""
         return dump_entries([entry])

@@ -16,6 +16,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Set
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from bot.anthology.ids import collection_file, item_url, page_url
@@ -36,7 +37,13 @@ from bot.engine.decide import Decision, decide
 from bot.engine.lookup import look_up
 from bot.engine.problems import problem, status_for
 from bot.engine.request import FixRequest, Notice
-from bot.engine.textedit import TextEdit, apply_edits, refine_edits, unified_diff
+from bot.engine.textedit import (
+    TextEdit,
+    apply_edits,
+    byte_offsets,
+    refine_edits,
+    unified_diff,
+)
 
 PERSON_ID = re.compile(r"[a-z][-a-z0-9]+")
 # Real IDs are under 40 characters; a longer one is a pasted mistake, not a name.
@@ -60,21 +67,65 @@ class Move:
 class FileChange:
     """A file's text before and after, and the edits between them.
 
-    `stamp` is the file's (size, mtime_ns) taken just before `old` was read from it:
+    `source` is the old text, or the file's UTF-8 bytes as read (newlines `\\n` only)
+    with `spans`, each edit's `(start, end)` in bytes: a collection file can be 4 MB,
+    and decoding it, editing the string and encoding it again cost a warm request tens
+    of milliseconds, while its edits are a few lines. `edits` are in characters of the
+    old text either way (the index's offsets). `old` and `new` are made when asked.
+
+    `stamp` is the file's (size, mtime_ns) taken just before it was read:
     `apply_plan` compares it instead of reading the file again (None: it compares the
     text).
     """
 
     path: str
-    old: str
-    new: str
+    source: str | bytes
     edits: tuple[TextEdit, ...]
     stamp: tuple[int, int] | None = None
+    spans: tuple[tuple[int, int], ...] = ()
+    text: str | None = None  # the old text when already in memory (the people file)
+
+    @cached_property
+    def old(self) -> str:
+        """The text before."""
+        if isinstance(self.source, str):
+            return self.source
+        return self.text if self.text is not None else self.source.decode("utf-8")
+
+    def old_lines(self) -> list[str]:
+        """The old text of each edit's span."""
+        if isinstance(self.source, str) or self.text is not None:
+            return [self.old[e.start : e.end] for e in self.edits]
+        return [self.source[a:b].decode("utf-8") for a, b in self.spans]
+
+    @cached_property
+    def new(self) -> str:
+        """The text after."""
+        return apply_edits(self.old, self.edits)
+
+    def new_bytes(self) -> list[bytes]:
+        """The file's bytes after, in pieces (the unchanged ones are views of `source`)."""
+        if isinstance(self.source, str):
+            return [self.new.encode("utf-8")]
+        data = memoryview(self.source)
+        pieces: list[Any] = []
+        pos = 0
+        for edit, (start, end) in zip(self.edits, self.spans, strict=True):
+            pieces += [data[pos:start], edit.new.encode("utf-8")]
+            pos = end
+        pieces.append(data[pos:])
+        return pieces
 
     @property
     def diff(self) -> str:
         """The unified diff of this file."""
-        return unified_diff(self.path, self.old, self.edits)
+        if isinstance(self.source, bytes):
+            byte_edits = [
+                TextEdit(start, end, e.new)
+                for e, (start, end) in zip(self.edits, self.spans, strict=True)
+            ]
+            return unified_diff(self.path, self.source, byte_edits)
+        return unified_diff(self.path, self.source, self.edits)
 
 
 @dataclass
@@ -982,21 +1033,45 @@ def _file_changes(
     for coll, occs in sorted(by_coll.items()):
         path = collection_file(coll)
         stamp = file_stamp(index.root / path)  # before the read: a later change shows
-        old = read_text(index.root / path)
+        occs = sorted(occs, key=lambda o: o.start)
+        data = (index.root / path).read_bytes()
+        state = index.files.get(coll)
+        source: str | bytes
+        if state is not None and state.stamp == stamp and b"\r" not in data:
+            # The bytes the index read (valid UTF-8, offsets into their text): the
+            # edited lines are found in the bytes, and only they are decoded.
+            ends = byte_offsets(data, [x for o in occs for x in (o.start, o.end)])
+            spans = tuple(zip(ends[::2], ends[1::2], strict=True))
+            source, lines = data, [data[a:b].decode("utf-8") for a, b in spans]
+        else:
+            text = read_text(index.root / path)
+            source, spans, lines = text, (), [text[o.start : o.end] for o in occs]
         edits = []
-        for occ in occs:
-            line = old[occ.start : occ.end]
+        for occ, line in zip(occs, lines, strict=True):
             if "<last>" not in line:
                 plan.problems.append(
                     problem("data-changed", f"{path} changed since it was read; please retry.")
                 )
                 return {}
             edits.append(TextEdit(occ.start, occ.end, set_person_id(line, new_ids[occ])))
-        files[path] = FileChange(path, old, apply_edits(old, edits), tuple(sorted(edits)), stamp)
+        files[path] = FileChange(path, source, tuple(edits), stamp, spans)
     if people_changes:
         pf = index.people_file
         edits = refine_edits(pf.text, [TextEdit(s, e, t) for s, e, t in pf.edits(people_changes)])
-        files[pf.path] = FileChange(pf.path, pf.text, apply_edits(pf.text, edits), tuple(edits))
+        # The text in memory is the file's while its stamp is the one the index read.
+        try:
+            stamp = file_stamp(index.root / pf.path)
+            data = (index.root / pf.path).read_bytes()
+        except OSError:
+            files[pf.path] = FileChange(pf.path, pf.text, tuple(edits))  # `apply_plan` says
+            return files
+        if stamp == index.people_stamp and b"\r" not in data:
+            # The file holds the text in memory: write it as bytes too (see FileChange).
+            ends = byte_offsets(data, [x for e in edits for x in (e.start, e.end)])
+            spans = tuple(zip(ends[::2], ends[1::2], strict=True))
+            files[pf.path] = FileChange(pf.path, data, tuple(edits), stamp, spans, pf.text)
+        else:
+            files[pf.path] = FileChange(pf.path, pf.text, tuple(edits))
     return files
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.github.errors import TransientError
 from bot.github.gitrepo import DataClone
 from bot.standins.datarepo import git, make_data_repo, push_change
 
@@ -22,11 +23,13 @@ def bare_git(bare: Path, *args: str) -> str:
 def test_clones_once_then_fetches_new_commits(tmp_path, origin):
     clone = DataClone(tmp_path / "clone", str(origin))
     first = clone.sync("main")
+    assert first == bare_git(origin, "rev-parse", "main")  # read from packed-refs
     marker = clone.path / ".git" / "marker"
     marker.write_text("still the same clone")
     (clone.path / "data" / "stray.txt").write_text("left by a crashed job")
     head = push_change(origin, tmp_path, "data/new.txt", "new\n", "A new commit")
-    assert clone.sync("main") == head != first
+    assert clone.sync("main") == head != first  # from the loose ref fetch wrote
+    assert clone.sync("main") == head == clone.git("rev-parse", "origin/main")
     assert marker.exists()  # not cloned again
     assert (clone.path / "data" / "new.txt").read_text() == "new\n"
     assert not (clone.path / "data" / "stray.txt").exists()
@@ -119,3 +122,44 @@ def test_a_deleted_branch_is_put_back_where_it_was(tmp_path, origin):
     assert clone.restore_branch("authorbot/issue-3", head)
     assert bare_git(origin, "rev-parse", "authorbot/issue-3").strip() == head
     assert not clone.restore_branch("authorbot/issue-3", "0" * 40)
+
+
+def test_a_commit_of_files_leaves_the_checkout_alone(tmp_path, origin):
+    """`commit_files` makes the commit from bytes: HEAD, git's index and the working
+    tree stay as they were; the commit holds the base's files but those given."""
+    clone = DataClone(tmp_path / "clone", str(origin))
+    base = clone.sync("main")
+    odd = 'data/a "quoted" name\\x.txt'
+    head = clone.commit_files(
+        base,
+        {"data/README": [b"new ", memoryview(b"text \xc3\xa9\n")], odd: [b"odd\n"]},
+        "Two files\n\nclosing (#3)",
+    )
+    assert clone.git("rev-parse", "HEAD") == base
+    assert clone.git("status", "--porcelain") == ""
+    assert clone.git("rev-parse", f"{head}^") == base
+    assert clone.git("show", f"{head}:data/README") == "new text é"
+    assert clone.git("show", f"{head}:{odd}") == "odd"
+    changed = clone.git("diff", "--name-only", "-z", base, head).strip("\0").split("\0")
+    assert sorted(changed) == sorted(["data/README", odd])
+    assert clone.git("log", "-1", "--format=%B%an", head) == "Two files\n\nclosing (#3)\nauthorbot"
+    result = clone.push_commits("b", base, head)
+    assert result.pushed and bare_git(origin, "rev-parse", "b") == head
+
+
+def test_the_push_leases_on_the_head_the_job_saw(tmp_path, origin):
+    """The job asks the remote once: a branch moved by someone after that answer is
+    still not overwritten (the push is refused), and the next job asks again."""
+    clone = DataClone(tmp_path / "clone", str(origin))
+    base = clone.sync("main")
+    mine = clone.commit_files(base, {"data/README": [b"mine\n"]}, "Mine")
+    assert clone.remote_head("b") is None
+    theirs = push_change(origin, tmp_path, "data/README", "theirs\n", "Theirs", branch="main")
+    bare_git(origin, "update-ref", "refs/heads/b", theirs)  # someone made the branch since
+    with pytest.raises(TransientError):
+        clone.push_commits("b", base, mine)
+    assert bare_git(origin, "rev-parse", "b") == theirs
+    clone.sync("main")  # a new job
+    assert clone.remote_head("b") == theirs
+    assert clone.push_commits("b", base, mine).pushed  # leased on what it saw: ours now
+    assert bare_git(origin, "rev-parse", "b") == mine
