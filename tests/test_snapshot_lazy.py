@@ -163,6 +163,9 @@ def test_a_changed_collection_is_read_alone_and_the_rest_stays_stored(data_copy,
     load_index(data_copy, cache)
     again = lazy(data_copy, cache)
     assert answers(again, eager) == answers(eager, eager)
+    snap = read_snapshot(snapshot_path(data_copy, cache))
+    DataIndex.load(data_copy, scan_cache=snap).build_all()
+    assert snap.misses == 0
 
 
 def test_a_changed_people_file_is_parsed_again(data_copy, tmp_path):
