@@ -206,6 +206,15 @@ class DataIndex:
         """The IDs of the collections, without building any."""
         return sorted(set(self._files) | set(self._stored))
 
+    def collection_stamp(self, coll: str) -> tuple[int, int] | None:
+        """The stamp (size, modification time) collection `coll` was read at, or None
+        for an unknown collection; builds nothing."""
+        state = self._files.get(coll)
+        if state is not None:
+            return state.stamp
+        stored = self._stored.get(coll)
+        return stored.stamp if stored is not None else None
+
     def line_count(self) -> int:
         """How many author/editor lines the collection files hold (builds nothing)."""
         stored = sum(s.count for s in self._stored.values())

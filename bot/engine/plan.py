@@ -1035,9 +1035,9 @@ def _file_changes(
         stamp = file_stamp(index.root / path)  # before the read: a later change shows
         occs = sorted(occs, key=lambda o: o.start)
         data = (index.root / path).read_bytes()
-        state = index.files.get(coll)
         source: str | bytes
-        if state is not None and state.stamp == stamp and b"\r" not in data:
+        # (the stamp the index read the file at: asking builds none of the archive)
+        if index.collection_stamp(coll) == stamp and b"\r" not in data:
             # The bytes the index read (valid UTF-8, offsets into their text): the
             # edited lines are found in the bytes, and only they are decoded.
             ends = byte_offsets(data, [x for o in occs for x in (o.start, o.end)])
