@@ -12,6 +12,8 @@ imported when first needed.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,9 +126,35 @@ class Workspace:
         self.clone.mark_dirty()
         # No flush to disk: the clone is marked dirty, and git restores it after a crash.
         written = apply_plan(self._index, planned.plan, durable=False)
-        prefix = Path(self.data_root)
-        paths = [str(prefix / p) if self.data_root not in ("", ".") else p for p in written]
-        return self.clone.commit(paths, message)
+        return self.clone.commit([self._in_clone(p) for p in written], message)
+
+    def _in_clone(self, path: str) -> str:
+        """A data repository's path as the clone names it (under `data_root`)."""
+        return path if self.data_root in ("", ".") else str(Path(self.data_root) / path)
+
+    @contextmanager
+    def _applied_for_now(self, planned: PlannedIssue) -> Iterator[list[str]]:
+        """The plan applied in the clone while the block runs (it gets the files
+        written), then undone: written back as they were with the index brought back
+        in memory (`revert_plan`), or, when that cannot be done (a file was read as
+        text) or the block failed, the clone reset and the index refreshed."""
+        from bot.engine.api import apply_plan, revert_plan
+
+        self.clone.mark_dirty()
+        undone = False
+        try:
+            # No flush to disk: the clone is marked dirty, git restores it after a crash.
+            yield apply_plan(self._index, planned.plan, durable=False)
+            try:
+                revert_plan(self._index, planned.plan, durable=False)
+            except ValueError:
+                pass  # a file the plan read as text: the reset below puts it back
+            else:
+                undone = True
+                self.clone.mark_clean()
+        finally:
+            if not undone:
+                self.restore(planned.base)
 
     def counts(self, pages: list[str]) -> dict[str, int]:
         """How many papers each page lists in the data checked out now."""
@@ -143,22 +171,12 @@ class Workspace:
     def measure(self, planned: PlannedIssue) -> dict[str, tuple[int, int]]:
         """Each affected page's paper count before and after the plan, without keeping
         the change (for a status comment that only shows what is there)."""
-        from bot.engine.api import apply_plan, revert_plan
         from bot.engine.counts import affected_pages
 
         pages = affected_pages(planned.json)
         before = self.counts(pages)
-        reverted = False
-        try:
-            self.clone.mark_dirty()
-            apply_plan(self._index, planned.plan, durable=False)
+        with self._applied_for_now(planned):
             after = self.counts(pages)
-            revert_plan(self._index, planned.plan, durable=False)  # as in `publish`
-            reverted = True
-            self.clone.mark_clean()
-        finally:
-            if not reverted:
-                self.restore(planned.base)
         return {p: (before[p], after[p]) for p in pages}
 
     def publish(self, planned: PlannedIssue, branch: str, message: str) -> Published:
@@ -173,27 +191,13 @@ class Workspace:
         Returns:
             The branch, and each affected page's paper count before and after.
         """
-        from bot.engine.api import apply_plan, revert_plan
         from bot.engine.counts import affected_pages
 
         pages = affected_pages(planned.json)
         before = self.counts(pages)
-        plan, prefix = planned.plan, Path(self.data_root)
-        reverted = False
-        try:
-            self.clone.mark_dirty()
-            written = apply_plan(self._index, plan, durable=False)
+        with self._applied_for_now(planned) as written:
             after = self.counts(pages)
-            new = {
-                str(prefix / p) if self.data_root not in ("", ".") else p: plan.files[p].new_bytes()
-                for p in written
-            }
+            new = {self._in_clone(p): planned.plan.files[p].new_bytes() for p in written}
             head = self.clone.commit_files(planned.base, new, message)
             result = self.clone.push_commits(branch, planned.base, head)
-            revert_plan(self._index, plan, durable=False)
-            reverted = True
-            self.clone.mark_clean()
-        finally:
-            if not reverted:
-                self.restore(planned.base)
         return Published(branch, result, {p: (before[p], after[p]) for p in pages})
