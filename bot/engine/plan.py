@@ -1019,6 +1019,12 @@ def set_person_id(line: str, pid: str | None) -> str:
     return m.group(1) + rendered + m.group(3) + line[m.end() :]
 
 
+def _byte_spans(data: bytes, spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Character spans of `data`'s UTF-8 text as byte spans of `data`."""
+    ends = byte_offsets(data, [x for span in spans for x in span])
+    return tuple(zip(ends[::2], ends[1::2], strict=True))
+
+
 def _file_changes(
     index: DataIndex,
     people_changes: dict[str, PersonEntry | None],
@@ -1040,8 +1046,7 @@ def _file_changes(
         if index.collection_stamp(coll) == stamp and b"\r" not in data:
             # The bytes the index read (valid UTF-8, offsets into their text): the
             # edited lines are found in the bytes, and only they are decoded.
-            ends = byte_offsets(data, [x for o in occs for x in (o.start, o.end)])
-            spans = tuple(zip(ends[::2], ends[1::2], strict=True))
+            spans = _byte_spans(data, [(o.start, o.end) for o in occs])
             source, lines = data, [data[a:b].decode("utf-8") for a, b in spans]
         else:
             text = read_text(index.root / path)
@@ -1067,8 +1072,7 @@ def _file_changes(
             return files
         if stamp == index.people_stamp and b"\r" not in data:
             # The file holds the text in memory: write it as bytes too (see FileChange).
-            ends = byte_offsets(data, [x for e in edits for x in (e.start, e.end)])
-            spans = tuple(zip(ends[::2], ends[1::2], strict=True))
+            spans = _byte_spans(data, [(e.start, e.end) for e in edits])
             files[pf.path] = FileChange(pf.path, data, tuple(edits), stamp, spans, pf.text)
         else:
             files[pf.path] = FileChange(pf.path, pf.text, tuple(edits))
