@@ -40,11 +40,7 @@ def name_already_shown(index: DataIndex, request: FixRequest, found: Found) -> N
         found: its papers and pages looked up.
     """
     asked = request.preferred_name
-    if asked is None or not asked.first:
-        return None
-    if request.orcid or request.target.id or request.target.new:
-        return None
-    if request.excluded or request.unclear or set(request.kinds) - {"name-change"}:
+    if asked is None or not asked.first or not _asks_only_about_a_name(request):
         return None
     name = Name(asked.first, asked.last)
     page = _the_page_of(index, name)
@@ -61,8 +57,8 @@ def name_already_shown(index: DataIndex, request: FixRequest, found: Found) -> N
         return None
     listed = found.items or items
     papers = ", ".join(listed[:_SHOWN]) + (" and others" if len(listed) > _SHOWN else "")
-    gone = [p.id for p in request.pages if not found.pages]
-    was = f" (the page {gone[0]} that the issue names does not exist)" if gone else ""
+    gone = request.pages and not found.pages
+    was = f" (the page {request.pages[0].id} that the issue names does not exist)" if gone else ""
     return problem(
         "name-already-shown",
         "There is nothing to change on the author pages: the papers already show the "
@@ -72,6 +68,14 @@ def name_already_shown(index: DataIndex, request: FixRequest, found: Found) -> N
         "metadata: please use the \u201cFix data\u201d button on the paper's page "
         f"({item_url(listed[0])}), which checks the name against the PDF.",
     )
+
+
+def _asks_only_about_a_name(request: FixRequest) -> bool:
+    """No ORCID iD, no target, no paper said not to be theirs or doubted, no box ticked
+    but a name change: a request these answers may close."""
+    if request.orcid or request.target.id or request.target.new:
+        return False
+    return not (request.excluded or request.unclear or set(request.kinds) - {"name-change"})
 
 
 def _the_page_of(index: DataIndex, name: Name) -> str | None:
@@ -146,11 +150,7 @@ def metadata_correction(index: DataIndex, request: FixRequest, found: Found) -> 
     Only a request that asks nothing else: no ORCID iD, no target, no box ticked
     but a name change, and no paper said not to be theirs.
     """
-    if request.orcid or request.target.id or request.target.new:
-        return None
-    if request.excluded or request.unclear or set(request.kinds) - {"name-change"}:
-        return None
-    if not _PDF_DIFFERS.search(request.notes):
+    if not _asks_only_about_a_name(request) or not _PDF_DIFFERS.search(request.notes):
         return None
     items = list(found.items)
     for page in found.pages:

@@ -141,6 +141,15 @@ _PREFERRED_IN_TEXT = re.compile(
 _NAME_WORD = re.compile(r"^[^\W\d_][\w'\u2019.-]*$")
 
 
+def _name_words(value: str, fewest: int, most: int) -> bool:
+    """True when `value` reads as a name: `fewest` to `most` words, each starting with
+    a letter and a capital, apart from particles ("van", "de")."""
+    words = value.split()
+    if not fewest <= len(words) <= most or not all(_NAME_WORD.match(w) for w in words):
+        return False
+    return not any(w[0].islower() and w.lower() not in _PARTICLES for w in words)
+
+
 def find_new_name(text: str) -> NameValue | None:
     """The new name a name change gives in prose, when the field is left empty.
 
@@ -156,10 +165,7 @@ def find_new_name(text: str) -> NameValue | None:
     for pattern in _NEW_NAME:
         for match in pattern.finditer(text):
             value = match.group("new").strip(" \"'\u201c\u201d*_`")
-            words = value.split()
-            if not 2 <= len(words) <= 6 or not all(_NAME_WORD.match(w) for w in words):
-                continue
-            if any(w[0].islower() and w.lower() not in _PARTICLES for w in words):
+            if not _name_words(value, 2, 6):
                 continue
             name = split_name(value)
             if name is not None:
@@ -202,12 +208,8 @@ def _name_part(pattern: re.Pattern[str], text: str) -> str | None:
     """The first value of a name part the text gives that reads as name words."""
     for match in pattern.finditer(text):
         value = (match.group("quoted") or match.group("plain") or "").strip(" *_`")
-        words = value.split()
-        if not 1 <= len(words) <= 4 or not all(_NAME_WORD.match(w) for w in words):
-            continue
-        if any(w[0].islower() and w.lower() not in _PARTICLES for w in words):
-            continue
-        return value
+        if _name_words(value, 1, 4):
+            return value
     return None
 
 

@@ -202,14 +202,14 @@ class _LineMarkers:
         self.removes = _sorted(
             _Marker(m.start(), m.end(), "not-mine")
             for m in _REMOVE.finditer(blanked)
-            if not _NEGATED.search(blanked, max(m.start() - 40, 0), m.start())
+            if not _negated(blanked, m.start())
         )
         reported = list(_REPORTED.finditer(blanked))
         reported_starts = [m.start() for m in reported]
         self.moves = _sorted(
             _Marker(m.start(), m.end(), "mine")
             for m in _MOVE.finditer(blanked)
-            if not _NEGATED.search(blanked, max(m.start() - 40, 0), m.start())
+            if not _negated(blanked, m.start())
             and not _inside(reported, reported_starts, m.start(), m.end())
         )
         self.mine = _sorted(_Marker(m.start(), m.end(), "mine") for m in _MINE.finditer(blanked))
@@ -244,6 +244,12 @@ class _LineMarkers:
             if not any(n.end > marker.start for n in not_mine[max(at - 3, 0) : at]):
                 mine.append(marker)
         return _sorted([*not_mine, *mine])
+
+
+def _negated(blanked: str, start: int) -> bool:
+    """True when a "not"/"never"/"n't" comes just before `start` ("please do not
+    remove X"): the word there asks for nothing."""
+    return _NEGATED.search(blanked, max(start - 40, 0), start) is not None
 
 
 def _inside(spans: Sequence[re.Match[str]], starts: Sequence[int], start: int, end: int) -> bool:
@@ -443,11 +449,7 @@ def page_line_stance(line: str) -> PageStance | None:
         return "unclear"
     if not _ASIDE.search(blanked):
         return None
-    moves = [
-        m
-        for m in _MOVE.finditer(blanked)
-        if not _NEGATED.search(blanked, max(m.start() - 40, 0), m.start())
-    ]
+    moves = [m for m in _MOVE.finditer(blanked) if not _negated(blanked, m.start())]
     return "unclear" if moves else "aside"
 
 
