@@ -101,6 +101,14 @@ def full_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _unpack(FULL_TARS["yaml"], tmp_path_factory.mktemp("full"))
 
 
+@pytest.fixture(scope="module")
+def full_index(full_root: Path):  # noqa: ANN201 (DataIndex, imported when used)
+    """The people.yaml era's full fixture loaded once per test module (read-only)."""
+    from bot.anthology.index import DataIndex
+
+    return DataIndex.load(full_root)
+
+
 @pytest.fixture(scope="session")
 def full_json_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same archive in the people.json era unpacked (skips when ../shared is absent)."""

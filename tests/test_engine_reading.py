@@ -9,8 +9,6 @@ Plans only: nothing is written (the index is shared by the module).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.anthology.index import DataIndex
@@ -21,10 +19,6 @@ pytestmark = pytest.mark.full
 
 CHEN_WANG_ORCID = "0000-0002-9315-3780"  # chen-wang, a verified Chen Wang
 
-
-@pytest.fixture(scope="module")
-def full_index(full_root: Path) -> DataIndex:
-    return DataIndex.load(full_root)
 
 
 def plan_json(index: DataIndex, issue: dict) -> dict:

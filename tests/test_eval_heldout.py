@@ -41,12 +41,6 @@ def test_heldout_issues_are_not_in_the_main_set() -> None:
         assert case["modelled_on"]["issue"] not in main, case["id"]
 
 
-@pytest.fixture(scope="module")
-def full_index(full_root: Path) -> Any:
-    from bot.anthology.index import DataIndex
-
-    return DataIndex.load(full_root)
-
 
 @pytest.mark.full
 def test_everything_the_heldout_cases_name_is_in_the_fixture(full_index: Any) -> None:

@@ -134,12 +134,6 @@ def test_scoring_judges_the_question_of_a_needs_info_answer() -> None:
 # ---------------------------------------------------------------- with the fixture
 
 
-@pytest.fixture(scope="module")
-def full_index(full_root: Path) -> Any:
-    from bot.anthology.index import DataIndex
-
-    return DataIndex.load(full_root)
-
 
 @pytest.mark.full
 def test_everything_the_cases_name_is_in_the_fixture(full_index: Any) -> None:
