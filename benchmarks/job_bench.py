@@ -1,7 +1,7 @@
 """A job's own time on the full archive: the worker's work without GitHub's answers.
 
     .venv/bin/python benchmarks/job_bench.py [--tar PATH] [--issues 30] [--approve 10]
-        [--baseline REF | --no-baseline]
+        [--baseline REF | --no-baseline] [--profile opened|approve]
 
 Setup (not timed): the full Anthology fixture (unpacked as by `engine_bench.py`) as a
 bare git `origin`, the GitHub stand-in over HTTP, and the real worker (`Bot`, its runner
@@ -30,9 +30,11 @@ goal (own time <= 100 ms). Exits 0 without figures when the fixture is absent.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import logging
 import os
+import pstats
 import resource
 import statistics
 import subprocess
@@ -120,8 +122,13 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def run_jobs(root: Path, workdir: Path, issues: int, approve: int) -> dict[str, Any]:
-    """Work the jobs; returns the rows per job."""
+def run_jobs(
+    root: Path, workdir: Path, issues: int, approve: int, profile: str | None = None
+) -> dict[str, Any]:
+    """Work the jobs; returns the rows per job. With `profile` (a job kind), the jobs of
+    that kind after the first run under cProfile and the functions that took the most
+    time (their own and what they called) are printed."""
+    profiler = cProfile.Profile() if profile else None
     bare = make_data_repo(workdir, source=root)
     github = FakeGitHub(REPOSITORY, bare, tokens={TOKEN: BOT}, roles={MAINTAINER: "maintain"})
     api = github.start()
@@ -170,7 +177,12 @@ def run_jobs(root: Path, workdir: Path, issues: int, approve: int) -> dict[str, 
             )
             waited, cpu = trips.seconds, cpu_seconds()
             started = time.perf_counter()
+            profiled = profiler is not None and kind == profile and rows
+            if profiled:
+                profiler.enable()
             assert runner.run_once()
+            if profiled:
+                profiler.disable()
             wall = (time.perf_counter() - started) * 1000
             record = done.records[-1]
             rows.append(
@@ -201,6 +213,8 @@ def run_jobs(root: Path, workdir: Path, issues: int, approve: int) -> dict[str, 
             for label in github.state.issues[n]["labels"]
             if label["name"].startswith("authorbot:")
         ]
+        if profiler is not None:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
         return {"rows": rows, "labels": statuses, "pulls": len(github.pulls())}
     finally:
         trips.__exit__()
@@ -241,6 +255,9 @@ def main() -> int:
     parser.add_argument("--issues", type=int, default=30)
     parser.add_argument("--approve", type=int, default=10)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--profile", choices=["opened", "approve"], help="print where that kind's time goes"
+    )
     parser.add_argument("--baseline", default=None, help="today's code: a commit")
     parser.add_argument("--no-baseline", action="store_true", help="measure this code only")
     args = parser.parse_args()
@@ -251,7 +268,7 @@ def main() -> int:
     baseline = None if args.no_baseline or args.json else run_baseline(args)
     load_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="authorbot-jobs-") as tmp:
-        result = run_jobs(root, Path(tmp), args.issues, args.approve)
+        result = run_jobs(root, Path(tmp), args.issues, args.approve, args.profile)
     result["load"] = [load_start, os.getloadavg()[0]]
     if args.json:
         print(json.dumps(result, indent=1))
