@@ -44,6 +44,29 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def session_cpu_seconds(session: int) -> float:
+    """CPU seconds (user + system, their waited-for children's too) of every live process
+    whose session id is `session`, read from /proc (Linux). A process of the session that
+    ended before the call and was not waited for by another of it is not counted."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                raw = f.read()
+        except OSError:  # it ended while we looked
+            continue
+        # Fields after the command name (which may hold spaces) in ")"; see proc(5).
+        fields = raw[raw.rindex(b")") + 2 :].split()
+        if int(fields[3]) == session:  # field 6, the session id
+            total += sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
+    return total / _TICKS
+
+
 class ProcessDeployment:
     """A bare data repository, the stand-ins (threads of this process), gunicorn and
     worker processes over one state folder under `workdir`.
@@ -259,6 +282,16 @@ class ProcessDeployment:
         if self._inbox is not None:
             self._inbox.close()
             self._inbox = None
+
+    # ------------------------------------------------------------------ CPU
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds (user + system) used so far by the server's processes (gunicorn's
+        master and workers) and by the worker processes (with the git commands they ran
+        and waited for): each part is every process of its session (`_kill` kills by
+        session too)."""
+        out = {"server": session_cpu_seconds(self.server.pid) if self.server else 0.0}
+        out["worker"] = sum(session_cpu_seconds(p.pid) for p in self.workers.values())
+        return out
 
     # ------------------------------------------------------------------ the inbox
     @property

@@ -25,6 +25,8 @@ first, in the same run, deployed as it was then (gunicorn -w 2 with sync workers
 worker process, the SQLite inbox): its server and worker import that commit's files.
 
 Figures: ack latency (median, p99, max) as the client saw it, deliveries per second,
+where the CPU went per delivery (the client, the server, the worker processes and this
+process's stand-ins; from /proc, before and after),
 seconds until the inbox was drained, jobs worked, the load average; both versions side
 by side with issue 13's goal (ack p99 <= 20 ms), then this checkout's full table.
 Checks (exit 1 if any fails): every acknowledged delivery stored once and worked to
@@ -123,6 +125,7 @@ def run_load(
         for slot in range(workers):
             dep.start_worker(slot)
 
+        cpu_before = {**dep.cpu_seconds(), "stand-ins": time.process_time()}
         started = time.monotonic()
         client = subprocess.run(
             [
@@ -143,13 +146,18 @@ def run_load(
         )
         assert client.returncode == 0
         sent_at = time.monotonic()
+        cpu_sent = {**dep.cpu_seconds(), "stand-ins": time.process_time()}
         dep.wait_idle(timeout=drain_timeout)
         drained_at = time.monotonic()
+        cpu_drained = {**dep.cpu_seconds(), "stand-ins": time.process_time()}
         load_after = os.getloadavg()
 
         results = json.loads((workdir / "results.json").read_text("utf-8"))
         figures = _figures_and_checks(
             dep, mix, results, started, sent_at, drained_at, load_before, load_after, batch
+        )
+        figures.update(
+            _cpu_figures(results, cpu_before, cpu_sent, cpu_drained, sent_at - started)
         )
         figures["setup: inbox, gunicorn processes x threads, worker processes x runners"] = (
             inbox,
@@ -163,6 +171,34 @@ def run_load(
         dep.stop()
         if database is not None:
             database.stop()
+
+
+def _cpu_figures(
+    results: dict[str, Any],
+    before: dict[str, float],
+    sent: dict[str, float],
+    drained: dict[str, float],
+    send_seconds: float,
+) -> dict[str, Any]:
+    """Where the CPU went per delivery sent: the client process, the server (gunicorn),
+    the worker processes (with their git commands), and this process (the GitHub and
+    ORCID stand-ins answering the worker and sending the bot's own webhooks), while the
+    client sent, and from the first send until the inbox was drained."""
+    n = len(results["results"])
+    during = {part: (sent[part] - before[part]) * 1000 / n for part in before}
+    during["client"] = results["cpu_seconds"] * 1000 / n
+    whole = {part: (drained[part] - before[part]) * 1000 / n for part in before}
+    busy = (sum(during.values()) * n / 1000) / send_seconds
+    order = ("client", "server", "worker", "stand-ins")
+    return {
+        "CPU ms per delivery while sending: client / server / worker / stand-ins": tuple(
+            during[p] for p in order
+        ),
+        "CPU ms per delivery, first send to drained: server / worker / stand-ins": tuple(
+            whole[p] for p in order[1:]
+        ),
+        "cores busy while sending (of os.cpu_count())": (busy, os.cpu_count() or 0),
+    }
 
 
 def _median_p95(values: list[float]) -> tuple[float, float]:
@@ -269,6 +305,8 @@ COMPARED = (
     ("ack p99 ms", "<= 20 ms"),
     ("ack max ms", ""),
     ("deliveries per second", ""),
+    ("CPU ms per delivery while sending: client / server / worker / stand-ins", ""),
+    ("cores busy while sending (of os.cpu_count())", ""),
     ("drained after s", ""),
     ("jobs per second", ""),
     ("job duration ms: median / p95", ""),

@@ -6,7 +6,8 @@ own process (so the server's and the client's work do not share a Python interpr
 
 DELIVERIES.jsonl holds one `{"id", "event", "body", "kind"}` per line (see
 `traffic.Traffic.write`); the secret comes from `AUTHORBOT_WEBHOOK_SECRET`. RESULTS.json
-gets, per delivery in order, `[id, kind, status, milliseconds]` and the wall time.
+gets, per delivery in order, `[id, kind, status, milliseconds, tries]`, the wall time
+and the client's own CPU seconds.
 With `--retry-seconds S` a delivery that got no answer (the server was down) or a 5xx
 is sent again, with the same id, until it is answered or S seconds passed: what a
 sender that wants every delivery accepted does (status 0: never answered).
@@ -98,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     secret = os.environ.get("AUTHORBOT_WEBHOOK_SECRET", "").encode("utf-8")
     rows = [json.loads(line) for line in args.deliveries.read_text("utf-8").splitlines()]
     started = time.perf_counter()
+    cpu_started = time.process_time()
     with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
         answers = list(
             pool.map(lambda row: send_one(args.url, secret, row, args.retry_seconds), rows)
@@ -105,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     wall = time.perf_counter() - started
     results = {
         "wall_seconds": wall,
+        # This process's own CPU while sending (its threads, its HMACs): the server and
+        # the client share the machine's cores.
+        "cpu_seconds": time.process_time() - cpu_started,
         "results": [
             [row["id"], row["kind"], status, ms, tries]
             for row, (status, ms, tries) in zip(rows, answers, strict=True)
