@@ -76,8 +76,13 @@ class Inbox(Protocol):
         repository: str | None = None,
         issue: int | None = None,
         installation: int | None = None,
+        payload_json: str | None = None,
     ) -> bool:
-        """Store a delivery durably. Returns False when this id was stored before."""
+        """Store a delivery durably. Returns False when this id was stored before.
+
+        `payload_json`: `payload` as JSON text when the caller already has it (the
+        webhook's body, verified and parsed): stored as it is instead of being
+        serialised again."""
         ...
 
     def claim(self, owner: str, lease_seconds: float) -> Job | None:
@@ -212,9 +217,11 @@ class SqliteInbox:
         repository: str | None = None,
         issue: int | None = None,
         installation: int | None = None,
+        payload_json: str | None = None,
     ) -> bool:
         """Store a delivery durably. Returns False when this id was stored before.
 
+        `payload_json`: `payload` as JSON text, stored as it is (see `Inbox.put`).
         Threads that call this at the same time share one transaction (one fsync): the
         first to get the connection commits every row waiting by then, and each caller
         returns only after the commit that holds its row.
@@ -227,7 +234,7 @@ class SqliteInbox:
                 repository,
                 issue,
                 installation,
-                json.dumps(payload),
+                json.dumps(payload) if payload_json is None else payload_json,
                 self._clock(),
             )
         )
