@@ -210,7 +210,7 @@ def run_setup(
                 "-c",
                 str(concurrency),
                 "-d",
-                f"{seconds}s",
+                f"{seconds:g}s",
                 "-s",
                 str(ROOT / "benchmarks" / "wrk_deliveries.lua"),
                 f"http://127.0.0.1:{port}/webhook",

@@ -4,7 +4,9 @@ twice.
 
     .venv/bin/python benchmarks/load_bench.py [--deliveries 2000] [--concurrency 32]
         [--issues N] [--workers 1] [--runners 1] [--seed 1] [--batch] [--era yaml|json]
-        [--inbox sqlite|postgresql] [--gunicorn-threads 8] [--baseline REF | --no-baseline]
+        [--inbox sqlite|postgresql] [--gunicorn-workers 1] [--gunicorn-threads 32]
+        [--server gunicorn|granian] [--client threads|events]
+        [--baseline REF | --no-baseline]
 
 Setup (not timed): a bare data repository of the sample data; the GitHub and ORCID
 stand-ins in this process; N verification requests (both forms, distinct unverified
@@ -17,8 +19,18 @@ webhooks of the bot's own actions to the same server, as GitHub would.
 `--gunicorn-workers 2 --gunicorn-threads 1` runs two sync workers (one delivery at a
 time per process, each committed alone), as before; the default, one process with 32
 threads (docs/BOT.md, Deploy), commits the deliveries that arrive together at once.
+`--server granian` serves the same app with granian (HTTP in Rust, the Flask app in
+`--gunicorn-threads` blocking threads of `--gunicorn-workers` processes).
 `--inbox postgresql` starts a PostgreSQL server of its own (fsync on) and gives each
 worker process its own clone.
+
+`--client events` changes the benchmark's client, not the bot: one thread of the load
+client keeps the N connections busy, with every request's bytes made before the clock
+starts, where the default (`threads`, the figure the README has always given) is N
+http.client threads signing as they go. The client shares the machine's two cores with
+the server, so a cheaper client leaves the server more; the table names the client
+whenever it is not the default, and the same deliveries, checks and latencies (from
+request sent to answer read) apply.
 
 Today's code (`main` before issue 13, `benchmarks/baseline.py`) takes the same load
 first, in the same run, deployed as it was then (gunicorn -w 2 with sync workers, one
@@ -26,9 +38,9 @@ worker process, the SQLite inbox): its server and worker import that commit's fi
 
 Figures: ack latency (median, p99, max) as the client saw it, deliveries per second,
 where the CPU went per delivery (the client, the server, the worker processes and this
-process's stand-ins; from /proc, before and after),
-seconds until the inbox was drained, jobs worked, the load average; both versions side
-by side with issue 13's goal (ack p99 <= 20 ms), then this checkout's full table.
+process's stand-ins; from /proc, before and after), seconds until the inbox was
+drained, jobs worked, the load average; both versions side by side with issue 13's goal
+(ack p99 <= 20 ms), then this checkout's full table.
 Checks (exit 1 if any fails): every acknowledged delivery stored once and worked to
 the end once, one status comment per issue, no duplicate pull request or reply, each
 issue's final state, and every bot branch equal to the engine's edit on its base.
@@ -92,6 +104,8 @@ def run_load(
     gunicorn_threads: int = 32,
     gunicorn_workers: int = 1,
     code: Path = ROOT,
+    server: str = "gunicorn",
+    client_engine: str = "threads",
 ) -> dict[str, Any]:
     """Run the load once under `workdir` (the server and workers running the code in
     `code`; `batch`: verifications go in one batch pull request; `era`: the sample
@@ -113,6 +127,7 @@ def run_load(
         gunicorn_threads=gunicorn_threads,
         gunicorn_workers=gunicorn_workers,
         code=code,
+        server=server,
     )
     load_before = os.getloadavg()
     try:
@@ -138,6 +153,8 @@ def run_load(
                 dep.webhook_url,
                 "--concurrency",
                 str(concurrency),
+                "--engine",
+                client_engine,
             ],
             cwd=ROOT,
             env={**dep.env(), "AUTHORBOT_WEBHOOK_SECRET": SECRET.decode()},
@@ -156,15 +173,14 @@ def run_load(
         figures = _figures_and_checks(
             dep, mix, results, started, sent_at, drained_at, load_before, load_after, batch
         )
-        figures.update(
-            _cpu_figures(results, cpu_before, cpu_sent, cpu_drained, sent_at - started)
-        )
-        figures["setup: inbox, gunicorn processes x threads, worker processes x runners"] = (
+        figures.update(_cpu_figures(results, cpu_before, cpu_sent, cpu_drained, sent_at - started))
+        figures["setup: inbox, web server processes x threads, worker processes x runners"] = (
             inbox,
-            f"{gunicorn_workers} x {gunicorn_threads}",
+            f"{server} {gunicorn_workers} x {gunicorn_threads}",
             workers,
             runners,
         )
+        figures["load client (benchmarks/loadclient.py --engine)"] = client_engine
         figures["jobs finished per worker process"] = dep.done_per_worker()
         return {"mode": figures.pop("mode"), "data": f"the sample, {era} era", **figures}
     finally:
@@ -334,6 +350,20 @@ def main() -> int:
     parser.add_argument(
         "--gunicorn-threads", type=int, default=32, help="1: sync workers (the old deployment)"
     )
+    parser.add_argument(
+        "--server",
+        choices=["gunicorn", "granian"],
+        default="gunicorn",
+        help="the web server (granian: --gunicorn-workers processes x --gunicorn-threads"
+        " blocking threads)",
+    )
+    parser.add_argument(
+        "--client",
+        choices=["threads", "events"],
+        default="threads",
+        help="the load client's engine (events: one thread, requests made before the clock"
+        " starts, about a tenth of the client's CPU; threads: the original figure)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch", action="store_true", help="verifications in a batch PR")
     parser.add_argument(
@@ -384,9 +414,12 @@ def main() -> int:
         runners=args.runners,
         gunicorn_threads=args.gunicorn_threads,
         gunicorn_workers=args.gunicorn_workers,
+        server=args.server,
+        client_engine=args.client,
     )
-    setup = figures["setup: inbox, gunicorn processes x threads, worker processes x runners"]
-    runs.append((f"this checkout ({_value(setup)})", figures))
+    setup = figures["setup: inbox, web server processes x threads, worker processes x runners"]
+    client = "" if args.client == "threads" else f", client --engine {args.client}"
+    runs.append((f"this checkout ({_value(setup)}{client})", figures))
     print("| figure | goal (issue 13) | " + " | ".join(name for name, _ in runs) + " |")
     print("| --- | --- | " + " | ".join("---" for _ in runs) + " |")
     for key, goal in (*COMPARED, ("violations", "0")):
