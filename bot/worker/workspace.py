@@ -2,8 +2,9 @@
 
 `Workspace.checkout()` brings the clone to the default branch's head and refreshes the
 index (only files whose size or mtime changed are read again). `plan()` asks the engine;
-`publish()` applies a plan in the clone, commits it beside the checkout, pushes the
-branch, and writes the files back so the index again describes the default branch.
+`publish()` applies a plan in the clone, commits it beside the checkout (a small pack
+of its own: bot/github/gitpack.py), pushes the branch, and writes the files back so
+the index again describes the default branch.
 
 The engine is reached only through `bot.engine.api` (the contract in docs/DESIGN.md),
 imported when first needed.
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.github.gitpack import FileContent, Patched
 from bot.github.gitrepo import BranchResult, DataClone
 
 REFRESH_SECONDS = 300.0  # the index compares file stamps at least this often
@@ -197,7 +199,15 @@ class Workspace:
         before = self.counts(pages)
         with self._applied_for_now(planned) as written:
             after = self.counts(pages)
-            new = {self._in_clone(p): planned.plan.files[p].new_bytes() for p in written}
+            new = {self._in_clone(p): _new_content(planned.plan.files[p]) for p in written}
             head = self.clone.commit_files(planned.base, new, message)
             result = self.clone.push_commits(branch, planned.base, head)
         return Published(branch, result, {p: (before[p], after[p]) for p in pages})
+
+
+def _new_content(change: Any) -> FileContent:
+    """A plan's changed file (`FileChange`) as the commit takes it: its old bytes and
+    the ranges replaced (committed as a delta), or its new bytes when it was read as
+    text."""
+    edits = change.byte_edits()
+    return change.new_bytes() if edits is None else Patched(change.source, edits)
