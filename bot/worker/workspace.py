@@ -63,6 +63,9 @@ class Workspace:
         self._index_root: Path | None = None
         self._refreshed = 0.0
         self._index_commit: str | None = None  # the commit the index last described
+        # The commit whose data the integrity check last passed on, the index unchanged
+        # since (the check walks every ID in use: 20 ms a job).
+        self._whole_at: str | None = None
 
     @property
     def root(self) -> Path:
@@ -71,7 +74,8 @@ class Workspace:
 
     def checkout(self, default_branch: str) -> str:
         """Fetch and check out the default branch; load or refresh the index, and check
-        that the data is whole (bot/anthology/integrity.py).
+        that the data is whole (bot/anthology/integrity.py; again only once the index
+        changed).
 
         Returns:
             The commit the data now reflects.
@@ -93,6 +97,7 @@ class Workspace:
                     self._index = DataIndex.load(self.root)
                 self._index_root = self.root
                 self._refreshed, self._index_commit = time.monotonic(), head
+                self._whole_at = None
             elif (
                 self.clone.last_sync_reset
                 or head != self._index_commit  # another process's job moved the clone
@@ -104,7 +109,10 @@ class Workspace:
                 # now and then all the same.
                 self._index.refresh()
                 self._refreshed, self._index_commit = time.monotonic(), head
-            require_integrity(self._index)  # raises DataIntegrityError
+                self._whole_at = None
+            if self._whole_at != head:
+                require_integrity(self._index)  # raises DataIntegrityError
+                self._whole_at = head
         except DataIntegrityError:
             raise  # the index is right about the files: keep it
         except Exception:
@@ -167,6 +175,7 @@ class Workspace:
     def restore(self, base: str) -> None:
         """Put the clone back on `base` and bring the index back in line with it."""
         self.clone.reset_to(base)
+        self._whole_at = None
         self._index.refresh()
         self._refreshed, self._index_commit = time.monotonic(), base
 
