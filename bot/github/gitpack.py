@@ -320,8 +320,11 @@ def write_commit(
     The files keep their mode (a new one gets 100644).
 
     Raises:
-        PackError: a path names a directory of `base`, or runs through a file.
+        PackError: a path names a directory of `base`, or runs through a file; `base`
+            is not a SHA-1 commit of the repository.
     """
+    if len(base) != 40:  # a SHA-256 repository names its objects otherwise
+        raise PackError(f"{base} is not a SHA-1 commit id: only SHA-1 repositories are written")
     dirs = {""}
     for path in files:
         parts = path.split("/")

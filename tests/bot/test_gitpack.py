@@ -140,6 +140,8 @@ def test_paths_that_do_not_fit_the_base_are_refused(clone):
         clone.commit_files(base, {f"{BIG}/inside.txt": [b"under a file\n"]}, "No")
     with pytest.raises(GitError, match="no tree"):
         clone.commit_files("0" * 40, {BIG: [b"x"]}, "No")
+    with pytest.raises(GitError, match="not a SHA-1"):
+        clone.commit_files("0" * 64, {BIG: [b"x"]}, "No")
     git(clone.path, "fsck", "--full", "--strict", "--no-dangling")
 
 
