@@ -56,6 +56,7 @@ CREATE INDEX IF NOT EXISTS deliveries_ready ON deliveries (state, not_before, re
 CREATE INDEX IF NOT EXISTS deliveries_issue ON deliveries (repository, issue, state);
 """
 
+
 class Inbox(Protocol):
     """What the web app and the runner need of an inbox (both backends provide it).
 
