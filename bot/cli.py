@@ -234,8 +234,10 @@ def _read_index(data_dir: str) -> DataIndex:
     if not root.is_dir():
         raise InputError(f"the data folder {root} is a file, not a folder")
     try:
-        if snapshots_enabled():  # unchanged collections come from the snapshot
-            return load_index(root)
+        if snapshots_enabled():
+            # Unchanged collections come from the snapshot; when it must be written, a
+            # fork of this process writes it while this one answers.
+            return load_index(root, write="fork")
         return DataIndex.load(root)
     except DataRootError as exc:
         raise InputError(

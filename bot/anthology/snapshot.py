@@ -30,24 +30,34 @@ its own; it is never read from a data repository.
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import hashlib
 import logging
 import marshal
 import mmap
 import os
+import subprocess
 import sys
 import tempfile
+import threading
 import zlib
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import partial
 from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from bot.anthology.index import DataIndex, bibkey_table, family_table, title_table
+from bot.anthology.index import (
+    DataIndex,
+    bibkey_table,
+    collection_stamps,
+    family_table,
+    title_table,
+)
 from bot.anthology.names import Name, remember_slug
 from bot.anthology.people import NO_NAMES, PeopleFile, PersonEntry
 from bot.anthology.peoplestore import people_file_class
@@ -677,30 +687,207 @@ class _Lookups:
         header["bibkeys"] = out.add(marshal.dumps(bibkey_table(items)))
 
 
-def load_index(root: Path | str, cache_dir: Path | str | None = None) -> DataIndex:
+WRITE_MODES = ("now", "fork", "process")
+
+
+def load_index(
+    root: Path | str, cache_dir: Path | str | None = None, *, write: str = "now"
+) -> DataIndex:
     """`DataIndex.load(root)`, taking unchanged collections from the snapshot under
     `cache_dir` (default: `default_cache_dir()`), and writing the snapshot again when
-    a collection had to be read (or there was none), then loading from the new one.
+    a collection had to be read (or there was none).
+
+    Parameters:
+        write: when that snapshot is written.
+            "now": before returning; the index is then loaded lazily from it.
+            "fork": by a forked copy of this process, detached from it, while this one
+                goes on with the index as read (a full load's): the answer does not wait
+                for the write. Only for a process with one thread (the command line):
+                a fork copies no other thread, nor the locks they hold.
+            "process": by a new, detached Python process that reads the files again
+                (`python -m bot.anthology.snapshot ROOT CACHE_DIR`): for a process with
+                threads (the worker), which must not fork. It writes nothing when a file
+                changed while it read (the clone moved on).
 
     A snapshot that cannot be written (a read-only cache folder) is only logged: the
-    index is right either way.
+    index is right either way. Writers take turns by a lock file beside the snapshot (a
+    second one while the first writes gives up: the first one's snapshot will do), and
+    a file is replaced only by a whole one (a temporary renamed over it).
     """
+    if write not in WRITE_MODES:
+        raise ValueError(f"write must be one of {WRITE_MODES}, not {write!r}")
     if not layout_known():
         log.warning("the scan has fields the snapshot does not store: no snapshot used")
         return DataIndex.load(root)
-    path = snapshot_path(root, cache_dir or default_cache_dir())
+    cache_dir = Path(cache_dir or default_cache_dir())
+    path = snapshot_path(root, cache_dir)
     cache = read_snapshot(path)
     # The files the snapshot lacks are only scanned: once it holds them, the index is
     # loaded from it (lazily) instead of making every lookup of the whole archive here.
     index = DataIndex.load(root, scan_cache=cache, only_scan=True)
-    if cache is None or not index._exact or not cache.holds_people(index.people_file):
-        try:
-            write_snapshot(index, path)
-        except OSError as exc:
-            log.warning("could not write the index snapshot %s: %s", path, exc)
-        else:
+    if not _needs_writing(index, cache):
+        index.build_lookups()
+        return index
+    if write == "now":
+        if _write_locked(index, path):
             written = read_snapshot(path)
             if written is not None:
                 return DataIndex.load(root, scan_cache=written)
+        index.build_lookups()
+        return index
+    # The index is finished first: the writer of a fork must not see it half built.
     index.build_lookups()
+    if write == "fork" and hasattr(os, "fork"):
+        _fork_writer(index, path)
+    else:
+        _spawn_writer(Path(root), cache_dir)
     return index
+
+
+def _needs_writing(index: DataIndex, cache: Snapshot | None) -> bool:
+    """True unless the snapshot read holds every file of `index` as it is."""
+    return cache is None or not index._exact or not cache.holds_people(index.people_file)
+
+
+@contextmanager
+def _writer_turn(path: Path) -> Iterator[bool]:
+    """Hold the lock file of the snapshot at `path` (yields False when another writer
+    holds it: this one then writes nothing). While it is held, no other writer has a
+    temporary file: any left (by a writer that was killed) is removed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path.parent / f"{path.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        for left in path.parent.glob(f".{path.name}.*"):
+            left.unlink(missing_ok=True)
+        yield True
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _write_locked(index: DataIndex, path: Path) -> bool:
+    """Write the snapshot unless another writer is at it; False when nothing was
+    written (the reason is logged)."""
+    try:
+        with _writer_turn(path) as mine:
+            if not mine:
+                log.info("another process is writing the index snapshot %s", path)
+                return False
+            write_snapshot(index, path)
+    except OSError as exc:
+        log.warning("could not write the index snapshot %s: %s", path, exc)
+        return False
+    return True
+
+
+def _fork_writer(index: DataIndex, path: Path) -> None:
+    """Write the snapshot of `index` in a forked grandchild of this process, in a
+    session of its own, with no terminal and none of this process's output: this
+    process neither waits for it nor keeps it as a child (its parent, the child in
+    between, ends at once), and a pipe reading this process's output ends when this
+    process does."""
+    try:
+        pid = os.fork()
+    except OSError as exc:
+        log.warning("could not start the index snapshot's writer: %s", exc)
+        return
+    if pid:
+        os.waitpid(pid, 0)
+        return
+    code = 1
+    try:  # the child: nothing here may return into the caller's code
+        os.setsid()
+        if os.fork() == 0:
+            devnull = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(devnull, fd)
+            # No logging here: a lock of the logging module may have been held by no
+            # one left in this process. The outcome is the file, or its absence.
+            with _writer_turn(path) as mine:
+                if mine:
+                    write_snapshot(index, path)
+        code = 0
+    except BaseException:  # noqa: BLE001, S110 - it must end here, whatever happened
+        pass
+    finally:
+        os._exit(code)
+
+
+def _spawn_writer(root: Path, cache_dir: Path) -> None:
+    """Start `python -m bot.anthology.snapshot ROOT CACHE_DIR`, detached (a session of
+    its own, no output), and reap it from a daemon thread when it ends."""
+    package_home = str(Path(__file__).resolve().parent.parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_home, env.get("PYTHONPATH")) if p)
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.anthology.snapshot", str(root), str(cache_dir)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            env=env,
+        )
+    except OSError as exc:
+        log.warning("could not start the index snapshot's writer: %s", exc)
+        return
+    threading.Thread(target=proc.wait, name="snapshot-writer", daemon=True).start()
+
+
+def write_current(root: Path, cache_dir: Path) -> bool:
+    """Load the data repository at `root` (through its snapshot) and write the snapshot
+    if it does not hold the files as they are; True when one was written. Writes
+    nothing when another writer is at it, or when a file changed while it was read."""
+    path = snapshot_path(root, cache_dir)
+    with _writer_turn(path) as mine:
+        if not mine:
+            return False
+        cache = read_snapshot(path)
+        index = DataIndex.load(root, scan_cache=cache, only_scan=True)
+        if not _needs_writing(index, cache):
+            return False
+        # A file stamped before it was read and changed since would be stored with
+        # the old stamp and the new text: compare the stamps once more, after reading.
+        if _stamps_now(root, index) != _stamps_read(index):
+            log.info("the files changed while they were read: no snapshot written")
+            return False
+        write_snapshot(index, path)
+    return True
+
+
+def _stamps_read(index: DataIndex) -> dict[str, tuple[int, int] | None]:
+    stamps = {c: index.collection_stamp(c) for c in index.collections}
+    return {**stamps, "": index.people_stamp}
+
+
+def _stamps_now(root: Path, index: DataIndex) -> dict[str, tuple[int, int] | None]:
+    stamps: dict[str, tuple[int, int] | None] = dict(collection_stamps(root))
+    try:
+        st = os.stat(Path(root) / index.people_file.path)
+        stamps[""] = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        stamps[""] = None
+    return stamps
+
+
+def _main(argv: list[str]) -> int:
+    """`python -m bot.anthology.snapshot ROOT CACHE_DIR`: write the snapshot of the data
+    repository at ROOT under CACHE_DIR (what `load_index(..., write="process")` starts).
+    Exit code 0 written or not needed, 1 an error (printed)."""
+    if len(argv) != 2:
+        print("usage: python -m bot.anthology.snapshot ROOT CACHE_DIR", file=sys.stderr)
+        return 2
+    try:
+        write_current(Path(argv[0]), Path(argv[1]))
+    except Exception as exc:  # noqa: BLE001 - a cache: say why, never more
+        print(f"no index snapshot written: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

@@ -85,8 +85,9 @@ class Workspace:
         try:
             if self._index is None or self._index_root != self.root:
                 if self.snapshot_dir is not None and snapshots_enabled():
-                    # A restarted worker reads again only the files that changed.
-                    self._index = load_index(self.root, self.snapshot_dir)
+                    # A restarted worker reads again only the files that changed; a
+                    # snapshot to write is written by a process of its own meanwhile.
+                    self._index = load_index(self.root, self.snapshot_dir, write="process")
                 else:
                     self._index = DataIndex.load(self.root)
                 self._index_root = self.root
