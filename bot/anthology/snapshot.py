@@ -26,6 +26,15 @@ new one, never half of one). It is keyed by the source of the scanner, of the pe
 files' readers and of this module and by the Python version: after an upgrade it is
 ignored and written again. It is a cache this program writes for itself in a folder of
 its own; it is never read from a data repository.
+
+Writing it costs 4-5 s of CPU on the full archive (the columns, the lookups by key, the
+title, bibkey and family-name tables), more than a third of a full load: the first load
+need not wait for it (`load_index`'s `write`). The command line forks a detached copy of
+itself that writes it while the command answers; the worker, which has threads and must
+not fork, starts `python -m bot.anthology.snapshot ROOT CACHE_DIR`, which reads the
+files again and writes it. Writers of one snapshot take turns by a lock file beside it
+(one that finds it taken writes nothing) and, holding it, remove the temporary files a
+killed writer left.
 """
 
 from __future__ import annotations
