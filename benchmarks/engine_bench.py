@@ -32,14 +32,17 @@ average when it was taken (the machine is shared: a wall time far above its CPU 
 spent waiting for a core or for the disk). The cold command runs: today's `authorbot
 plan` (it has no snapshot), ours without the snapshot (`AUTHORBOT_SNAPSHOT=off`), the
 first run (a new cache folder), and the run that reads the snapshot it left, and one
-after a collection file changed (the run reads it alone, and leaves a writer that writes
-the snapshot again), twice each, taking turns; each figure is the best of the two. The
-first run (and the one after a change) is given twice: until the command ends (its
-answer printed, its output closed: what a person or a script waits for) with its own CPU
-time; and until the detached writer it left has written the snapshot, with the CPU time
-of both processes (this benchmark makes itself the "subreaper" of its children's
-orphans, Linux's PR_SET_CHILD_SUBREAPER, so it waits for the writer and reads its CPU
-time; the runs after it start only then, and read the snapshot). The one change in (1) and (3):
+after a collection file changed (a line added at its end: a new stamp, the same items
+and names; the run reads that file alone, and leaves a writer that writes the snapshot
+again, patching the old one's lookups: `snapshot.write_snapshot`), twice each, taking
+turns; each figure is the best of the two. The first run (and the one after a change) is
+given twice: until the command ends (its answer printed, its output closed: what a
+person or a script waits for) with its own CPU time; and until the detached writer it
+left has written the snapshot, with the CPU time of both processes (this benchmark makes
+itself the "subreaper" of its children's orphans, Linux's PR_SET_CHILD_SUBREAPER, so it
+waits for the writer and reads its CPU time; the runs after it start only then, and read
+the snapshot).
+The one change in (1) and (3):
 2003.mtsummit-papers.23, author "Wei Wang", from `wei-wang/unverified` to
 `wei-wang`. Prints one table with both eras, the goals of issue 13 beside the figures
 they concern, and says whether the people.json era is at least as fast as the
