@@ -23,6 +23,7 @@ from bot.anthology.xmlscan import XMLScanError
 from bot.engine.api import StaleDataError, apply_plan, plan_issue
 from bot.engine.render import render_text
 from bot.settings import SettingsError
+from bot.snapshot_writers import fork_writer
 
 EXIT_READY, EXIT_INTERNAL, EXIT_NOT_READY = 0, 1, 2
 
@@ -237,7 +238,7 @@ def _read_index(data_dir: str) -> DataIndex:
         if snapshots_enabled():
             # Unchanged collections come from the snapshot; when it must be written, a
             # fork of this process writes it while this one answers.
-            return load_index(root, write="fork")
+            return load_index(root, defer=fork_writer)
         return DataIndex.load(root)
     except DataRootError as exc:
         raise InputError(

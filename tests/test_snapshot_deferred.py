@@ -1,8 +1,8 @@
 """The snapshot's write off the answer's path (bot/anthology/snapshot.py, `load_index`'s
-`write`): the command line answers and a detached fork of it writes the snapshot, which
-the next run reads (and leaves no writer); the worker's writer is a process of its own;
-writers take turns by a lock file, clear what a killed writer left, and never leave a
-snapshot that is not whole or not right.
+`defer`, bot/snapshot_writers.py): the command line answers and a detached fork of it
+writes the snapshot, which the next run reads (and leaves no writer); the worker's
+writer is a process of its own; writers take turns by a lock file, clear what a killed
+writer left, and never leave a snapshot that is not whole or not right.
 
 The commands run as real processes. A small driver makes itself the subreaper of its
 children's orphans (Linux), so that it can count and wait for the detached writer."""
@@ -26,6 +26,7 @@ from bot.anthology.snapshot import (
     snapshot_path,
     write_current,
 )
+from bot.snapshot_writers import spawn_writer
 from tests.test_snapshot import fingerprint
 
 REPO = Path(__file__).resolve().parent.parent
@@ -129,7 +130,7 @@ def test_the_answer_does_not_wait_for_a_writer_that_holds_the_lock(data_copy, tm
 
 def test_the_worker_way_writes_in_a_process_of_its_own(data_copy, tmp_path):
     cache = tmp_path / "cache"
-    index = load_index(data_copy, cache, write="process")
+    index = load_index(data_copy, cache, defer=spawn_writer)
     assert fingerprint(index) == fingerprint(DataIndex.load(data_copy))
     deadline = time.monotonic() + 60
     while not loads_whole_from(data_copy, cache):
@@ -188,8 +189,3 @@ def test_write_current_writes_only_what_is_out_of_date(data_copy, tmp_path):
     people.write_text(people.read_text("utf-8") + "\n", "utf-8")
     assert write_current(data_copy, cache) is True
     assert loads_whole_from(data_copy, cache)
-
-
-def test_an_unknown_way_of_writing_is_refused(data_copy, tmp_path):
-    with pytest.raises(ValueError, match="write must be one of"):
-        load_index(data_copy, tmp_path / "cache", write="later")

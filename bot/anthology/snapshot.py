@@ -29,14 +29,14 @@ its own; it is never read from a data repository.
 
 Writing it costs 4-5 s of CPU on the full archive (the columns, the lookups by key, the
 title, bibkey and family-name tables), more than a third of a full load: the first load
-need not wait for it (`load_index`'s `write`). The command line forks a detached copy of
-itself that writes it while the command answers; the worker, which has threads and must
-not fork, starts `python -m bot.anthology.snapshot ROOT CACHE_DIR`, which reads the
-files again and writes it. Writers of one snapshot take turns by a lock file beside it
-(one that finds it taken writes nothing) and, holding it, remove the temporary files a
-killed writer left. When the files read again keep their items and names (an edit of
-author lines, as the bot's), the new snapshot patches the old one's lookups by the keys
-those files have and keeps its tables, instead of reading every collection again.
+need not wait for it (`load_index`'s `defer`; bot/snapshot_writers.py has the command
+line's writer, a detached fork, and the worker's, `python -m bot.anthology.snapshot ROOT
+CACHE_DIR`, which reads the files again). Writers of one snapshot take turns by a lock
+file beside it (one that finds it taken writes nothing) and, holding it, remove the
+temporary files a killed writer left. When the files read again keep their items and
+names (an edit of author lines, as the bot's), the new snapshot patches the old one's
+lookups by the keys those files have and keeps its tables, instead of reading every
+collection again.
 """
 
 from __future__ import annotations
@@ -48,10 +48,8 @@ import logging
 import marshal
 import mmap
 import os
-import subprocess
 import sys
 import tempfile
-import threading
 import zlib
 from array import array
 from collections import Counter, defaultdict
@@ -815,40 +813,31 @@ class _Lookups:
         header["bibkeys"] = out.add(marshal.dumps(bibkey_table(items)))
 
 
-WRITE_MODES = ("now", "fork", "process")
-
-
 def load_index(
-    root: Path | str, cache_dir: Path | str | None = None, *, write: str = "now"
+    root: Path | str,
+    cache_dir: Path | str | None = None,
+    *,
+    defer: Callable[[DataIndex, Path], None] | None = None,
 ) -> DataIndex:
     """`DataIndex.load(root)`, taking unchanged collections from the snapshot under
     `cache_dir` (default: `default_cache_dir()`), and writing the snapshot again when
     a collection had to be read (or there was none).
 
     Parameters:
-        write: when that snapshot is written.
-            "now": before returning; the index is then loaded lazily from it.
-            "fork": by a forked copy of this process, detached from it, while this one
-                goes on with the index as read (a full load's): the answer does not wait
-                for the write. Only for a process with one thread (the command line):
-                a fork copies no other thread, nor the locks they hold.
-            "process": by a new, detached Python process that reads the files again
-                (`python -m bot.anthology.snapshot ROOT CACHE_DIR`): for a process with
-                threads (the worker), which must not fork. It writes nothing when a file
-                changed while it read (the clone moved on).
+        defer: None to write that snapshot before returning (the index is then loaded
+            lazily from it); else what writes it off the answer's path, called with the
+            index as read (a full load's, which it must not change) and the snapshot's
+            path (bot/snapshot_writers.py: a fork of the command line, a process of the
+            worker's).
 
     A snapshot that cannot be written (a read-only cache folder) is only logged: the
-    index is right either way. Writers take turns by a lock file beside the snapshot (a
-    second one while the first writes gives up: the first one's snapshot will do), and
-    a file is replaced only by a whole one (a temporary renamed over it).
+    index is right either way. Writers take turns by a lock file beside the snapshot
+    (`write_locked`), and a file is replaced only by a whole one.
     """
-    if write not in WRITE_MODES:
-        raise ValueError(f"write must be one of {WRITE_MODES}, not {write!r}")
     if not layout_known():
         log.warning("the scan has fields the snapshot does not store: no snapshot used")
         return DataIndex.load(root)
-    cache_dir = Path(cache_dir or default_cache_dir())
-    path = snapshot_path(root, cache_dir)
+    path = snapshot_path(root, cache_dir or default_cache_dir())
     cache = read_snapshot(path)
     # The files the snapshot lacks are only scanned: once it holds them, the index is
     # loaded from it (lazily) instead of making every lookup of the whole archive here.
@@ -856,19 +845,16 @@ def load_index(
     if not _needs_writing(index, cache):
         index.build_lookups()
         return index
-    if write == "now":
-        if _write_locked(index, path):
+    if defer is None:
+        if write_locked(index, path):
             written = read_snapshot(path)
             if written is not None:
                 return DataIndex.load(root, scan_cache=written)
         index.build_lookups()
         return index
-    # The index is finished first: the writer of a fork must not see it half built.
+    # The index is finished first: a writer that shares it must not see it half built.
     index.build_lookups()
-    if write == "fork" and hasattr(os, "fork"):
-        _fork_writer(index, path)
-    else:
-        _spawn_writer(Path(root), cache_dir)
+    defer(index, path)
     return index
 
 
@@ -878,7 +864,7 @@ def _needs_writing(index: DataIndex, cache: Snapshot | None) -> bool:
 
 
 @contextmanager
-def _writer_turn(path: Path) -> Iterator[bool]:
+def writer_turn(path: Path) -> Iterator[bool]:
     """Hold the lock file of the snapshot at `path` (yields False when another writer
     holds it: this one then writes nothing). While it is held, no other writer has a
     temporary file: any left (by a writer that was killed) is removed."""
@@ -897,11 +883,11 @@ def _writer_turn(path: Path) -> Iterator[bool]:
         os.close(fd)  # releases the lock
 
 
-def _write_locked(index: DataIndex, path: Path) -> bool:
-    """Write the snapshot unless another writer is at it; False when nothing was
-    written (the reason is logged)."""
+def write_locked(index: DataIndex, path: Path) -> bool:
+    """Write the snapshot of `index` unless another writer is at it; False when nothing
+    was written (the reason is logged)."""
     try:
-        with _writer_turn(path) as mine:
+        with writer_turn(path) as mine:
             if not mine:
                 log.info("another process is writing the index snapshot %s", path)
                 return False
@@ -912,66 +898,12 @@ def _write_locked(index: DataIndex, path: Path) -> bool:
     return True
 
 
-def _fork_writer(index: DataIndex, path: Path) -> None:
-    """Write the snapshot of `index` in a forked grandchild of this process, in a
-    session of its own, with no terminal and none of this process's output: this
-    process neither waits for it nor keeps it as a child (its parent, the child in
-    between, ends at once), and a pipe reading this process's output ends when this
-    process does."""
-    try:
-        pid = os.fork()
-    except OSError as exc:
-        log.warning("could not start the index snapshot's writer: %s", exc)
-        return
-    if pid:
-        os.waitpid(pid, 0)
-        return
-    code = 1
-    try:  # the child: nothing here may return into the caller's code
-        os.setsid()
-        if os.fork() == 0:
-            devnull = os.open(os.devnull, os.O_RDWR)
-            for fd in (0, 1, 2):
-                os.dup2(devnull, fd)
-            # No logging here: a lock of the logging module may have been held by no
-            # one left in this process. The outcome is the file, or its absence.
-            with _writer_turn(path) as mine:
-                if mine:
-                    write_snapshot(index, path)
-        code = 0
-    except BaseException:  # noqa: BLE001, S110 - it must end here, whatever happened
-        pass
-    finally:
-        os._exit(code)
-
-
-def _spawn_writer(root: Path, cache_dir: Path) -> None:
-    """Start `python -m bot.anthology.snapshot ROOT CACHE_DIR`, detached (a session of
-    its own, no output), and reap it from a daemon thread when it ends."""
-    package_home = str(Path(__file__).resolve().parent.parent.parent)
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_home, env.get("PYTHONPATH")) if p)
-    try:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.anthology.snapshot", str(root), str(cache_dir)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-            env=env,
-        )
-    except OSError as exc:
-        log.warning("could not start the index snapshot's writer: %s", exc)
-        return
-    threading.Thread(target=proc.wait, name="snapshot-writer", daemon=True).start()
-
-
 def write_current(root: Path, cache_dir: Path) -> bool:
     """Load the data repository at `root` (through its snapshot) and write the snapshot
     if it does not hold the files as they are; True when one was written. Writes
     nothing when another writer is at it, or when a file changed while it was read."""
     path = snapshot_path(root, cache_dir)
-    with _writer_turn(path) as mine:
+    with writer_turn(path) as mine:
         if not mine:
             return False
         cache = read_snapshot(path)
@@ -1004,7 +936,7 @@ def _stamps_now(root: Path, index: DataIndex) -> dict[str, tuple[int, int] | Non
 
 def _main(argv: list[str]) -> int:
     """`python -m bot.anthology.snapshot ROOT CACHE_DIR`: write the snapshot of the data
-    repository at ROOT under CACHE_DIR (what `load_index(..., write="process")` starts).
+    repository at ROOT under CACHE_DIR (what the worker starts: bot/snapshot_writers.py).
     Exit code 0 written or not needed, 1 an error (printed)."""
     if len(argv) != 2:
         print("usage: python -m bot.anthology.snapshot ROOT CACHE_DIR", file=sys.stderr)
