@@ -530,9 +530,10 @@ def print_table(args, engine, cli, library, codes, baseline, load_start) -> None
         cells = []
         for v, era in columns:
             if kinds[0] == "written":
+                # The writer of the run given in the row above (the faster to answer).
                 first = cli[era].get(kinds[1], []) if v == "now" else []
-                written = [w for w in map(_written, first) if w is not None]
-                cells.append(_cell(min(written), "s") if written else "-")
+                written = _written(min(first, key=lambda r: r.wall)) if first else None
+                cells.append(_cell(written, "s"))
                 continue
             runs = [r for k in kinds for r in cli[era].get(k, []) if (v == "main") == (k == "main")]
             cells.append(_cell(_best(runs), "s") if runs else "-")
