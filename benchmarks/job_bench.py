@@ -19,8 +19,10 @@ both versions alike, the whole job less its HTTP round trips (timed in `requests
 own, so it is the stricter of the two), and the job's CPU time (its thread's, and the git
 commands' it ran), which the machine's load does not inflate. Today's code runs the same
 jobs in a process of its own (this script, importing that commit's `bot`) before this
-checkout's. The push of an approval goes to the local bare `origin` and counts as the
-job's own time.
+checkout's. The jobs' git commands go to the local bare `origin`: what the remote does
+(GitHub's work in production: answering fetches and ls-remotes, unpacking a push) is
+timed apart (`RemoteWork`) and printed beside the own time, with and without it; the
+goal is judged without it.
 
 Prints the first job (the clone and the index load happen there), then median, p95
 and max of the others by kind, both versions, with the load average, and issue 13's
@@ -98,6 +100,64 @@ class RoundTrips:
         requests.Session.send = self._send  # type: ignore[method-assign]
 
 
+class RemoteWork:
+    """The time the remote spends on its own work for the job's git commands: the
+    bench's `origin` is a local bare repository, so what GitHub does (answering a fetch
+    or an ls-remote, unpacking a pushed pack, its connectivity check and housekeeping)
+    runs on this machine and would count as the job's. The bot's git commands reach the
+    remote through wrappers of `git upload-pack` and `git receive-pack` that log with
+    GIT_TRACE_PERFORMANCE: an upload-pack counts whole (it is all the remote's); of a
+    receive-pack only the commands it runs once the pack has come, not its wait for the
+    pack (which the bot's `pack-objects` makes)."""
+
+    AFTER_THE_PACK = (
+        "unpack-objects",
+        "index-pack",
+        "rev-list",
+        "gc",
+        "for-each-ref",
+        "maintenance",
+    )
+
+    def __init__(self, workdir: Path) -> None:
+        self.logs = {side: workdir / f"{side}.trace" for side in ("upload-pack", "receive-pack")}
+        self.wrappers = {}
+        for side, log in self.logs.items():
+            wrapper = workdir / f"{side}-traced"
+            wrapper.write_text(f'#!/bin/sh\nGIT_TRACE_PERFORMANCE={log} exec git {side} "$@"\n')
+            wrapper.chmod(0o755)
+            self.wrappers[side] = wrapper
+        self._read = dict.fromkeys(self.logs, 0)
+
+    def environment(self) -> dict[str, str]:
+        """The variables that make git reach `origin` through the wrappers."""
+        return {
+            "GIT_CONFIG_COUNT": "2",
+            "GIT_CONFIG_KEY_0": "remote.origin.uploadpack",
+            "GIT_CONFIG_VALUE_0": str(self.wrappers["upload-pack"]),
+            "GIT_CONFIG_KEY_1": "remote.origin.receivepack",
+            "GIT_CONFIG_VALUE_1": str(self.wrappers["receive-pack"]),
+        }
+
+    def take_ms(self) -> float:
+        """Milliseconds of the remote's work logged since the last call."""
+        total = 0.0
+        for side, log in self.logs.items():
+            if not log.exists():
+                continue
+            with log.open(encoding="utf-8", errors="replace") as lines:
+                lines.seek(self._read[side])
+                text = lines.read()
+                self._read[side] = lines.tell()
+            counted = ("upload-pack",) if side == "upload-pack" else self.AFTER_THE_PACK
+            for line in text.splitlines():
+                seconds, _, command = line.partition(" s: git command: ")
+                words = command.split()
+                if len(words) > 1 and words[1] in counted:
+                    total += float(seconds.rsplit(" ", 1)[-1]) * 1000
+        return total
+
+
 def cpu_seconds() -> float:
     """CPU time of this thread and of the child processes that ended (git)."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -143,6 +203,9 @@ def run_jobs(
         orcid_url=None,
         repositories=(REPOSITORY,),
     )
+    remote = RemoteWork(workdir)
+    saved_env = dict(os.environ)
+    os.environ.update(remote.environment())  # the bot's git commands inherit it
     done = DoneLines()
     runner_log = logging.getLogger("bot.worker.runner")
     runner_log.addHandler(done)
@@ -176,6 +239,7 @@ def run_jobs(
                 issue=number,
             )
             waited, cpu = trips.seconds, cpu_seconds()
+            remote.take_ms()
             started = time.perf_counter()
             profiled = profiler is not None and kind == profile and rows
             if profiled:
@@ -192,6 +256,7 @@ def run_jobs(
                     "without_round_trips_ms": wall - (trips.seconds - waited) * 1000,
                     "cpu_ms": (cpu_seconds() - cpu) * 1000,
                     "own_ms": getattr(record, "own_ms", None),
+                    "remote_ms": remote.take_ms(),
                     "github_ms": getattr(record, "github_ms", None),
                     "github_requests": getattr(record, "github_requests", None),
                 }
@@ -217,6 +282,8 @@ def run_jobs(
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
         return {"rows": rows, "labels": statuses, "pulls": len(github.pulls())}
     finally:
+        os.environ.clear()
+        os.environ.update(saved_env)
         trips.__exit__()
         runner_log.removeHandler(done)
         github.stop()
@@ -278,12 +345,13 @@ def main() -> int:
     print(f"Jobs on the full archive (python {' '.join(sys.argv)})")
     print(f"status labels: {sorted(set(result['labels']))}; pull requests: {result['pulls']}")
     print(
-        "| version | jobs | n | own ms (the bot's log) median / p95 / max | whole job less "
-        "its HTTP round trips, ms median / p95 / max | CPU ms median / p95 / max | whole job "
-        "ms median | GitHub requests | first job (clone, index load) ms | load average "
-        "start / end |"
+        "| version | jobs | n | own ms (the bot's log) median / p95 / max | own ms less the "
+        "remote's work, median / p95 / max | the remote's work, ms median | "
+        "whole job less its HTTP round trips, ms median / p95 / max | CPU ms median / p95 / "
+        "max | whole job ms median | GitHub requests | first job (clone, index load) ms | "
+        "load average start / end |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, res in versions:
         first, rest = res["rows"][0], res["rows"][1:]
         for kind in ("opened", "approve"):
@@ -294,6 +362,8 @@ def main() -> int:
             requests = [r["github_requests"] for r in picked if r["github_requests"] is not None]
             print(
                 f"| {name} | {kind} | {len(picked)} | {_spread(own) if own else '(not logged)'} | "
+                f"{_spread(_less_remote(picked)) if own else '(not logged)'} | "
+                f"{statistics.median(r.get('remote_ms', 0.0) for r in picked):.0f} | "
                 f"{_spread([r['without_round_trips_ms'] for r in picked])} | "
                 f"{_spread([r['cpu_ms'] for r in picked])} | "
                 f"{statistics.median(r['ms'] for r in picked):.0f} | "
@@ -301,14 +371,24 @@ def main() -> int:
                 f"{first['ms']:.0f} | {res['load'][0]:.1f} / {res['load'][1]:.1f} |"
             )
     for kind in ("opened", "approve"):
-        own = [r["own_ms"] for r in result["rows"][1:] if r["kind"] == kind]
-        if own:
-            median = statistics.median(own)
-            print(
-                f"goal: a job's own time <= 100 ms: {'met' if median <= 100 else 'NOT met'} "
-                f"for {kind} jobs (median {median:.0f} ms, p95 {percentile(own, 0.95):.0f} ms)"
-            )
+        picked = [r for r in result["rows"][1:] if r["kind"] == kind]
+        if not picked:
+            continue
+        own, mine = [r["own_ms"] for r in picked], _less_remote(picked)
+        median = statistics.median(mine)
+        print(
+            f"goal: a job's own time <= 100 ms (everything but GitHub's side, the remote's "
+            f"git work apart): {'met' if median <= 100 else 'NOT met'} for {kind} jobs "
+            f"(median {median:.0f} ms, p95 {percentile(mine, 0.95):.0f} ms; with the local "
+            f"remote's git work counted as ours: median {statistics.median(own):.0f} ms, "
+            f"p95 {percentile(own, 0.95):.0f} ms)"
+        )
     return 0
+
+
+def _less_remote(rows: list[dict[str, Any]]) -> list[float]:
+    """Each job's own time less the time the remote spent on its git commands."""
+    return [r["own_ms"] - r.get("remote_ms", 0.0) for r in rows if r["own_ms"] is not None]
 
 
 if __name__ == "__main__":

@@ -116,6 +116,16 @@ class FileChange:
         pieces.append(data[pos:])
         return pieces
 
+    def byte_edits(self) -> list[tuple[int, int, bytes]] | None:
+        """The edits as `(start, end, new_bytes)` in the old bytes, or None when the
+        file was read as text (its old bytes are not kept)."""
+        if isinstance(self.source, str):
+            return None
+        return [
+            (start, end, e.new.encode("utf-8"))
+            for e, (start, end) in zip(self.edits, self.spans, strict=True)
+        ]
+
     @property
     def diff(self) -> str:
         """The unified diff of this file."""

@@ -24,12 +24,13 @@ import fcntl
 import logging
 import os
 import subprocess
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.github.errors import PermanentError, TransientError
+from bot.github.gitpack import FileContent, PackError, write_commit
 
 log = logging.getLogger(__name__)
 
@@ -262,58 +263,29 @@ class DataClone:
         self.git("commit", "--quiet", "--no-verify", "-m", message)
         return self.git("rev-parse", "HEAD")
 
-    def commit_files(self, base: str, files: Mapping[str, Iterable[bytes]], message: str) -> str:
+    def commit_files(self, base: str, files: Mapping[str, FileContent], message: str) -> str:
         """Make a commit on `base` whose files are those of `base` but `files` (new
-        contents by path, in pieces), without touching the working tree, the index or
-        HEAD; returns it.
+        contents by path: a `Patched` file as its old bytes and the ranges replaced,
+        any other as its bytes in pieces), without touching the working tree, the
+        index or HEAD; returns it.
 
-        One `git fast-import` writes the blobs, the trees and the commit: `git add`,
-        `git commit` and `git rev-parse` were three processes, each reading the index
-        and stat-ing the 1,500 files of the checkout. The files keep mode 100644 (the
-        data repository holds no executables). The commit is kept reachable by
-        `refs/authorbot/commit` until the next one.
+        The commit is written as one small pack (`bot/github/gitpack.py`): a patched
+        file as a delta against its old version, which `git push` then sends as it is.
+        `git add`, `git commit` and `git rev-parse` were three processes, each reading
+        the index and stat-ing the 1,500 files of the checkout, and the push searched
+        for that delta itself. The commit is kept reachable by `refs/authorbot/commit`
+        until the next one.
 
         Raises:
-            GitError: no files, or git refused the commit.
+            GitError: no files, or the commit cannot be written on `base`.
         """
         if not files:
             raise GitError("the plan wrote no files")
-        name, email = self.author
-        text = message.rstrip("\n").encode("utf-8") + b"\n"  # as `git commit -m` keeps it
-        stream: list[bytes] = [
-            b"commit refs/authorbot/commit\nmark :1\n",
-            f"author {name} <{email}> now\ncommitter {name} <{email}> now\n".encode(),
-            b"data %d\n" % len(text),
-            text,
-            f"\nfrom {base}\n".encode(),
-        ]
-        for path in sorted(files):
-            pieces = list(files[path])
-            stream += [
-                b"M 100644 inline " + _quoted_path(path) + b"\n",
-                b"data %d\n" % sum(len(piece) for piece in pieces),
-                *pieces,
-                b"\n",
-            ]
-        stream.append(b"\nget-mark :1\ndone\n")
-        proc = subprocess.run(
-            # Its pack is only a way in: with fewer than 100 objects fast-import
-            # unpacks it into loose objects (zlib level 1, as `git add` writes them),
-            # so compressing it first (level 6: 250 ms for a 4 MB file) is wasted,
-            # and so is a delta against the file's old version (rebuilding that from
-            # the clone's pack and the delta cost 100-300 ms; a push makes its own).
-            ["git", "-c", "pack.compression=0", "fast-import", "--quiet", "--force"]
-            + ["--big-file-threshold=1k", "--done", "--date-format=now"],
-            cwd=self.path,
-            env=self._env(),
-            input=b"".join(stream),
-            capture_output=True,
-            timeout=1800,
-        )
-        commit = proc.stdout.decode("ascii", "replace").strip()
-        if proc.returncode != 0 or len(commit) != 40:
-            error = proc.stderr.decode("utf-8", "replace").strip()[-500:]
-            raise GitError(f"git fast-import failed: {error}")
+        try:
+            commit = write_commit(self.path, self._env(), base, files, message, self.author)
+        except PackError as exc:
+            raise GitError(f"cannot write the commit: {exc}") from exc
+        self.git("update-ref", "refs/authorbot/commit", commit)
         return commit
 
     def chain(self, base: str, head: str) -> list[tuple[str, str]] | None:
@@ -402,13 +374,3 @@ class DataClone:
         make the remote `branch` hold exactly that one commit (see `push_commits`)."""
         head = self.commit(paths, message)
         return self.push_commits(branch, base, head)
-
-
-def _quoted_path(path: str) -> bytes:
-    """A path as fast-import reads it: as is, or C-quoted when it holds a quote, a
-    backslash, a newline, or starts with a quote."""
-    raw = path.encode("utf-8")
-    if not any(c in path for c in '"\\\n') and not path.startswith('"'):
-        return raw
-    escaped = raw.replace(b"\\", b"\\\\").replace(b'"', b'\\"').replace(b"\n", b"\\n")
-    return b'"' + escaped + b'"'

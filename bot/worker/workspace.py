@@ -2,8 +2,9 @@
 
 `Workspace.checkout()` brings the clone to the default branch's head and refreshes the
 index (only files whose size or mtime changed are read again). `plan()` asks the engine;
-`publish()` applies a plan in the clone, commits it beside the checkout, pushes the
-branch, and writes the files back so the index again describes the default branch.
+`publish()` applies a plan in the clone, commits it beside the checkout (a small pack
+of its own: bot/github/gitpack.py), pushes the branch, and writes the files back so
+the index again describes the default branch.
 
 The engine is reached only through `bot.engine.api` (the contract in docs/DESIGN.md),
 imported when first needed.
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.github.gitpack import FileContent, Patched
 from bot.github.gitrepo import BranchResult, DataClone
 
 REFRESH_SECONDS = 300.0  # the index compares file stamps at least this often
@@ -61,6 +63,9 @@ class Workspace:
         self._index_root: Path | None = None
         self._refreshed = 0.0
         self._index_commit: str | None = None  # the commit the index last described
+        # The commit whose data the integrity check last passed on, the index unchanged
+        # since (the check walks every ID in use: 20 ms a job).
+        self._whole_at: str | None = None
 
     @property
     def root(self) -> Path:
@@ -69,7 +74,8 @@ class Workspace:
 
     def checkout(self, default_branch: str) -> str:
         """Fetch and check out the default branch; load or refresh the index, and check
-        that the data is whole (bot/anthology/integrity.py).
+        that the data is whole (bot/anthology/integrity.py; again only once the index
+        changed).
 
         Returns:
             The commit the data now reflects.
@@ -93,6 +99,7 @@ class Workspace:
                     self._index = DataIndex.load(self.root)
                 self._index_root = self.root
                 self._refreshed, self._index_commit = time.monotonic(), head
+                self._whole_at = None
             elif (
                 self.clone.last_sync_reset
                 or head != self._index_commit  # another process's job moved the clone
@@ -104,7 +111,10 @@ class Workspace:
                 # now and then all the same.
                 self._index.refresh()
                 self._refreshed, self._index_commit = time.monotonic(), head
-            require_integrity(self._index)  # raises DataIntegrityError
+                self._whole_at = None
+            if self._whole_at != head:
+                require_integrity(self._index)  # raises DataIntegrityError
+                self._whole_at = head
         except DataIntegrityError:
             raise  # the index is right about the files: keep it
         except Exception:
@@ -167,6 +177,7 @@ class Workspace:
     def restore(self, base: str) -> None:
         """Put the clone back on `base` and bring the index back in line with it."""
         self.clone.reset_to(base)
+        self._whole_at = None
         self._index.refresh()
         self._refreshed, self._index_commit = time.monotonic(), base
 
@@ -199,7 +210,15 @@ class Workspace:
         before = self.counts(pages)
         with self._applied_for_now(planned) as written:
             after = self.counts(pages)
-            new = {self._in_clone(p): planned.plan.files[p].new_bytes() for p in written}
+            new = {self._in_clone(p): _new_content(planned.plan.files[p]) for p in written}
             head = self.clone.commit_files(planned.base, new, message)
             result = self.clone.push_commits(branch, planned.base, head)
         return Published(branch, result, {p: (before[p], after[p]) for p in pages})
+
+
+def _new_content(change: Any) -> FileContent:
+    """A plan's changed file (`FileChange`) as the commit takes it: its old bytes and
+    the ranges replaced (committed as a delta), or its new bytes when it was read as
+    text."""
+    edits = change.byte_edits()
+    return change.new_bytes() if edits is None else Patched(change.source, edits)
