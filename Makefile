@@ -17,6 +17,7 @@ bench:
 	$(PY) benchmarks/engine_bench.py
 	$(PY) benchmarks/webhook_ack.py --n 2000
 	$(PY) benchmarks/load_bench.py
+	$(PY) benchmarks/ack_capacity.py
 	$(PY) benchmarks/fault_bench.py
 	$(PY) benchmarks/fault_bench.py --inbox postgresql --workers 4
 	$(PY) benchmarks/github_calls.py

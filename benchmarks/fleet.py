@@ -44,6 +44,29 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def session_cpu_seconds(session: int) -> float:
+    """CPU seconds (user + system, their waited-for children's too) of every live process
+    whose session id is `session`, read from /proc (Linux). A process of the session that
+    ended before the call and was not waited for by another of it is not counted."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                raw = f.read()
+        except OSError:  # it ended while we looked
+            continue
+        # Fields after the command name (which may hold spaces) in ")"; see proc(5).
+        fields = raw[raw.rindex(b")") + 2 :].split()
+        if int(fields[3]) == session:  # field 6, the session id
+            total += sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
+    return total / _TICKS
+
+
 class ProcessDeployment:
     """A bare data repository, the stand-ins (threads of this process), gunicorn and
     worker processes over one state folder under `workdir`.
@@ -55,6 +78,9 @@ class ProcessDeployment:
         gunicorn_workers: `gunicorn -w`.
         gunicorn_threads: `gunicorn -k gthread --threads` (1: sync workers). Threads
             let one process answer several deliveries at once and commit them together.
+        server: `gunicorn`, or `granian` (`granian --interface wsgi` with
+            `gunicorn_workers` processes of `gunicorn_threads` blocking threads: the
+            connections and HTTP are handled in Rust, only the app runs in Python).
         lease_seconds, backoff_base: worker tuning (short: a killed job is taken again soon).
         github_timeout: seconds the worker's GitHub client waits for an answer.
         max_attempts: claims of one delivery before the worker gives up on it.
@@ -82,6 +108,7 @@ class ProcessDeployment:
         inbox_url: str | None = None,
         worker_concurrency: int = 1,
         code: Path = ROOT,
+        server: str = "gunicorn",
     ) -> None:
         self.workdir = Path(workdir)
         self.code = Path(code)
@@ -103,6 +130,7 @@ class ProcessDeployment:
         self.orcid = FakeOrcid(records=dict(orcid_records or {})) if orcid_records else None
         self.gunicorn_workers = gunicorn_workers
         self.gunicorn_threads = gunicorn_threads
+        self.server_kind = server
         self.lease_seconds = lease_seconds
         self.backoff_base = backoff_base
         self.github_timeout = github_timeout
@@ -180,25 +208,48 @@ class ProcessDeployment:
         self._logs.append(handle)
         return handle
 
-    def start_server(self, timeout: float = 30.0) -> None:
-        """Start gunicorn on this deployment's port and wait until `/healthz` answers."""
-        gunicorn = Path(sys.executable).parent / "gunicorn"
-        self.server = subprocess.Popen(
-            [
-                str(gunicorn),
-                "-w",
+    def server_command(self) -> list[str]:
+        """The web server's command line (gunicorn, or granian: see the parameters)."""
+        if self.server_kind == "granian":
+            return [
+                str(Path(sys.executable).parent / "granian"),
+                "--interface",
+                "wsgi",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--workers",
                 str(self.gunicorn_workers),
-                *(
-                    ["-k", "gthread", "--threads", str(self.gunicorn_threads)]
-                    if self.gunicorn_threads > 1
-                    else []
-                ),
-                "-b",
-                f"127.0.0.1:{self.port}",
+                "--blocking-threads",
+                str(self.gunicorn_threads),
                 "--log-level",
                 "warning",
+                "--no-ws",
                 "webhooks.wsgi:app",
-            ],
+            ]
+        gunicorn = Path(sys.executable).parent / "gunicorn"
+        return [
+            str(gunicorn),
+            "-w",
+            str(self.gunicorn_workers),
+            *(
+                ["-k", "gthread", "--threads", str(self.gunicorn_threads)]
+                if self.gunicorn_threads > 1
+                else []
+            ),
+            "-b",
+            f"127.0.0.1:{self.port}",
+            "--log-level",
+            "warning",
+            "webhooks.wsgi:app",
+        ]
+
+    def start_server(self, timeout: float = 30.0) -> None:
+        """Start the web server on this deployment's port and wait until `/healthz`
+        answers."""
+        self.server = subprocess.Popen(
+            self.server_command(),
             cwd=self.code,
             env=self.env(),
             stdout=subprocess.DEVNULL,
@@ -259,6 +310,16 @@ class ProcessDeployment:
         if self._inbox is not None:
             self._inbox.close()
             self._inbox = None
+
+    # ------------------------------------------------------------------ CPU
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds (user + system) used so far by the server's processes (gunicorn's
+        master and workers) and by the worker processes (with the git commands they ran
+        and waited for): each part is every process of its session (`_kill` kills by
+        session too)."""
+        out = {"server": session_cpu_seconds(self.server.pid) if self.server else 0.0}
+        out["worker"] = sum(session_cpu_seconds(p.pid) for p in self.workers.values())
+        return out
 
     # ------------------------------------------------------------------ the inbox
     @property

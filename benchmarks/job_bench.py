@@ -1,7 +1,7 @@
 """A job's own time on the full archive: the worker's work without GitHub's answers.
 
     .venv/bin/python benchmarks/job_bench.py [--tar PATH] [--issues 30] [--approve 10]
-        [--baseline REF | --no-baseline] [--profile opened|approve]
+        [--baseline REF | --no-baseline] [--profile opened|approve] [--idle SECONDS]
 
 Setup (not timed): the full Anthology fixture (unpacked as by `engine_bench.py`) as a
 bare git `origin`, the GitHub stand-in over HTTP, and the real worker (`Bot`, its runner
@@ -23,6 +23,12 @@ checkout's. The jobs' git commands go to the local bare `origin`: what the remot
 (GitHub's work in production: answering fetches and ls-remotes, unpacking a push) is
 timed apart (`RemoteWork`) and printed beside the own time, with and without it; the
 goal is judged without it.
+
+With `--idle S` the worker has S seconds with nothing to do before each job after the
+first, and does its idle work then (`Bot.warm_up`: building the index it loaded
+lazily from the snapshot), as a worker whose deliveries come minutes apart does; by
+default the jobs come back to back, and each edit of a collection not yet built pays
+for building it (40-150 ms for the largest).
 
 Prints the first job (the clone and the index load happen there), then median, p95
 and max of the others by kind, both versions, with the load average, and issue 13's
@@ -183,7 +189,12 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run_jobs(
-    root: Path, workdir: Path, issues: int, approve: int, profile: str | None = None
+    root: Path,
+    workdir: Path,
+    issues: int,
+    approve: int,
+    profile: str | None = None,
+    idle: float = 0.0,
 ) -> dict[str, Any]:
     """Work the jobs; returns the rows per job. With `profile` (a job kind), the jobs of
     that kind after the first run under cProfile and the functions that took the most
@@ -230,6 +241,10 @@ def run_jobs(
             }
 
         def work(kind: str, event: str, number: int, body: dict[str, Any]) -> None:
+            if idle and rows:  # the worker's idle time before this delivery came
+                until = time.monotonic() + idle
+                while time.monotonic() < until and bot.warm_up(0.05):
+                    pass
             bot.inbox.put(
                 str(uuid.uuid4()),
                 event,
@@ -325,6 +340,13 @@ def main() -> int:
     parser.add_argument(
         "--profile", choices=["opened", "approve"], help="print where that kind's time goes"
     )
+    parser.add_argument(
+        "--idle",
+        type=float,
+        default=0.0,
+        help="seconds the worker is idle before each job after the first (its idle work: "
+        "building the index loaded lazily); 0: the jobs come back to back",
+    )
     parser.add_argument("--baseline", default=None, help="today's code: a commit")
     parser.add_argument("--no-baseline", action="store_true", help="measure this code only")
     args = parser.parse_args()
@@ -335,7 +357,7 @@ def main() -> int:
     baseline = None if args.no_baseline or args.json else run_baseline(args)
     load_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="authorbot-jobs-") as tmp:
-        result = run_jobs(root, Path(tmp), args.issues, args.approve, args.profile)
+        result = run_jobs(root, Path(tmp), args.issues, args.approve, args.profile, args.idle)
     result["load"] = [load_start, os.getloadavg()[0]]
     if args.json:
         print(json.dumps(result, indent=1))

@@ -4,7 +4,9 @@ twice.
 
     .venv/bin/python benchmarks/load_bench.py [--deliveries 2000] [--concurrency 32]
         [--issues N] [--workers 1] [--runners 1] [--seed 1] [--batch] [--era yaml|json]
-        [--inbox sqlite|postgresql] [--gunicorn-threads 8] [--baseline REF | --no-baseline]
+        [--inbox sqlite|postgresql] [--gunicorn-workers 1] [--gunicorn-threads 32]
+        [--server gunicorn|granian] [--client threads|events]
+        [--baseline REF | --no-baseline]
 
 Setup (not timed): a bare data repository of the sample data; the GitHub and ORCID
 stand-ins in this process; N verification requests (both forms, distinct unverified
@@ -17,16 +19,28 @@ webhooks of the bot's own actions to the same server, as GitHub would.
 `--gunicorn-workers 2 --gunicorn-threads 1` runs two sync workers (one delivery at a
 time per process, each committed alone), as before; the default, one process with 32
 threads (docs/BOT.md, Deploy), commits the deliveries that arrive together at once.
+`--server granian` serves the same app with granian (HTTP in Rust, the Flask app in
+`--gunicorn-threads` blocking threads of `--gunicorn-workers` processes).
 `--inbox postgresql` starts a PostgreSQL server of its own (fsync on) and gives each
 worker process its own clone.
+
+`--client events` changes the benchmark's client, not the bot: one thread of the load
+client keeps the N connections busy, with every request's bytes made before the clock
+starts, where the default (`threads`, the figure the README has always given) is N
+http.client threads signing as they go. The client shares the machine's two cores with
+the server, so a cheaper client leaves the server more; the table names the client
+whenever it is not the default, and the same deliveries, checks and latencies (from
+request sent to answer read) apply.
 
 Today's code (`main` before issue 13, `benchmarks/baseline.py`) takes the same load
 first, in the same run, deployed as it was then (gunicorn -w 2 with sync workers, one
 worker process, the SQLite inbox): its server and worker import that commit's files.
 
 Figures: ack latency (median, p99, max) as the client saw it, deliveries per second,
-seconds until the inbox was drained, jobs worked, the load average; both versions side
-by side with issue 13's goal (ack p99 <= 20 ms), then this checkout's full table.
+where the CPU went per delivery (the client, the server, the worker processes and this
+process's stand-ins; from /proc, before and after), seconds until the inbox was
+drained, jobs worked, the load average; both versions side by side with issue 13's goal
+(ack p99 <= 20 ms), then this checkout's full table.
 Checks (exit 1 if any fails): every acknowledged delivery stored once and worked to
 the end once, one status comment per issue, no duplicate pull request or reply, each
 issue's final state, and every bot branch equal to the engine's edit on its base.
@@ -90,6 +104,8 @@ def run_load(
     gunicorn_threads: int = 32,
     gunicorn_workers: int = 1,
     code: Path = ROOT,
+    server: str = "gunicorn",
+    client_engine: str = "threads",
 ) -> dict[str, Any]:
     """Run the load once under `workdir` (the server and workers running the code in
     `code`; `batch`: verifications go in one batch pull request; `era`: the sample
@@ -111,6 +127,7 @@ def run_load(
         gunicorn_threads=gunicorn_threads,
         gunicorn_workers=gunicorn_workers,
         code=code,
+        server=server,
     )
     load_before = os.getloadavg()
     try:
@@ -123,6 +140,7 @@ def run_load(
         for slot in range(workers):
             dep.start_worker(slot)
 
+        cpu_before = {**dep.cpu_seconds(), "stand-ins": time.process_time()}
         started = time.monotonic()
         client = subprocess.run(
             [
@@ -135,6 +153,8 @@ def run_load(
                 dep.webhook_url,
                 "--concurrency",
                 str(concurrency),
+                "--engine",
+                client_engine,
             ],
             cwd=ROOT,
             env={**dep.env(), "AUTHORBOT_WEBHOOK_SECRET": SECRET.decode()},
@@ -143,26 +163,58 @@ def run_load(
         )
         assert client.returncode == 0
         sent_at = time.monotonic()
+        cpu_sent = {**dep.cpu_seconds(), "stand-ins": time.process_time()}
         dep.wait_idle(timeout=drain_timeout)
         drained_at = time.monotonic()
+        cpu_drained = {**dep.cpu_seconds(), "stand-ins": time.process_time()}
         load_after = os.getloadavg()
 
         results = json.loads((workdir / "results.json").read_text("utf-8"))
         figures = _figures_and_checks(
             dep, mix, results, started, sent_at, drained_at, load_before, load_after, batch
         )
-        figures["setup: inbox, gunicorn processes x threads, worker processes x runners"] = (
+        figures.update(_cpu_figures(results, cpu_before, cpu_sent, cpu_drained, sent_at - started))
+        figures["setup: inbox, web server processes x threads, worker processes x runners"] = (
             inbox,
-            f"{gunicorn_workers} x {gunicorn_threads}",
+            f"{server} {gunicorn_workers} x {gunicorn_threads}",
             workers,
             runners,
         )
+        figures["load client (benchmarks/loadclient.py --engine)"] = client_engine
         figures["jobs finished per worker process"] = dep.done_per_worker()
         return {"mode": figures.pop("mode"), "data": f"the sample, {era} era", **figures}
     finally:
         dep.stop()
         if database is not None:
             database.stop()
+
+
+def _cpu_figures(
+    results: dict[str, Any],
+    before: dict[str, float],
+    sent: dict[str, float],
+    drained: dict[str, float],
+    send_seconds: float,
+) -> dict[str, Any]:
+    """Where the CPU went per delivery sent: the client process, the server (gunicorn),
+    the worker processes (with their git commands), and this process (the GitHub and
+    ORCID stand-ins answering the worker and sending the bot's own webhooks), while the
+    client sent, and from the first send until the inbox was drained."""
+    n = len(results["results"])
+    during = {part: (sent[part] - before[part]) * 1000 / n for part in before}
+    during["client"] = results["cpu_seconds"] * 1000 / n
+    whole = {part: (drained[part] - before[part]) * 1000 / n for part in before}
+    busy = (sum(during.values()) * n / 1000) / send_seconds
+    order = ("client", "server", "worker", "stand-ins")
+    return {
+        "CPU ms per delivery while sending: client / server / worker / stand-ins": tuple(
+            during[p] for p in order
+        ),
+        "CPU ms per delivery, first send to drained: server / worker / stand-ins": tuple(
+            whole[p] for p in order[1:]
+        ),
+        "cores busy while sending (of os.cpu_count())": (busy, os.cpu_count() or 0),
+    }
 
 
 def _median_p95(values: list[float]) -> tuple[float, float]:
@@ -269,6 +321,8 @@ COMPARED = (
     ("ack p99 ms", "<= 20 ms"),
     ("ack max ms", ""),
     ("deliveries per second", ""),
+    ("CPU ms per delivery while sending: client / server / worker / stand-ins", ""),
+    ("cores busy while sending (of os.cpu_count())", ""),
     ("drained after s", ""),
     ("jobs per second", ""),
     ("job duration ms: median / p95", ""),
@@ -295,6 +349,20 @@ def main() -> int:
     parser.add_argument("--gunicorn-workers", type=int, default=1)
     parser.add_argument(
         "--gunicorn-threads", type=int, default=32, help="1: sync workers (the old deployment)"
+    )
+    parser.add_argument(
+        "--server",
+        choices=["gunicorn", "granian"],
+        default="gunicorn",
+        help="the web server (granian: --gunicorn-workers processes x --gunicorn-threads"
+        " blocking threads)",
+    )
+    parser.add_argument(
+        "--client",
+        choices=["threads", "events"],
+        default="threads",
+        help="the load client's engine (events: one thread, requests made before the clock"
+        " starts, about a tenth of the client's CPU; threads: the original figure)",
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch", action="store_true", help="verifications in a batch PR")
@@ -346,9 +414,12 @@ def main() -> int:
         runners=args.runners,
         gunicorn_threads=args.gunicorn_threads,
         gunicorn_workers=args.gunicorn_workers,
+        server=args.server,
+        client_engine=args.client,
     )
-    setup = figures["setup: inbox, gunicorn processes x threads, worker processes x runners"]
-    runs.append((f"this checkout ({_value(setup)})", figures))
+    setup = figures["setup: inbox, web server processes x threads, worker processes x runners"]
+    client = "" if args.client == "threads" else f", client --engine {args.client}"
+    runs.append((f"this checkout ({_value(setup)}{client})", figures))
     print("| figure | goal (issue 13) | " + " | ".join(name for name, _ in runs) + " |")
     print("| --- | --- | " + " | ".join("---" for _ in runs) + " |")
     for key, goal in (*COMPARED, ("violations", "0")):

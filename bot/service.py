@@ -67,6 +67,14 @@ class Bot:
         self.connector = Connector(settings.auth)
         self._default_branches: dict[str, tuple[str, float]] = {}
 
+    def warm_up(self, seconds: float) -> bool:
+        """Idle work (`Runner.run_forever`'s `on_idle`): build more of each repository's
+        index (`Workspace.warm_up`); True while any has more to build."""
+        with self._workspaces_lock:
+            workspaces = list(self._workspaces.values())
+        share = seconds / max(len(workspaces), 1)
+        return any([workspace.warm_up(share) for workspace in workspaces])
+
     def make_context(self, job: Job) -> JobContext:
         """The handlers' context for one job (a GitHub client with the installation's
         cached token)."""
@@ -286,7 +294,7 @@ def worker(
     threads = [
         threading.Thread(
             target=bot.runner(slot if n > 1 else None).run_forever,
-            kwargs={"stop": stop, "idle_poll": settings.poll_seconds},
+            kwargs={"stop": stop, "idle_poll": settings.poll_seconds, "on_idle": bot.warm_up},
             name=f"runner-{slot}",
             daemon=True,
         )
@@ -337,7 +345,10 @@ def serve(
     worker_thread = None
     if with_worker:
         worker_thread = threading.Thread(
-            target=bot.runner().run_forever, args=(stop, wake), daemon=True
+            target=bot.runner().run_forever,
+            args=(stop, wake),
+            kwargs={"on_idle": bot.warm_up},
+            daemon=True,
         )
         worker_thread.start()
     stop.wait()

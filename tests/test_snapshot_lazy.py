@@ -95,6 +95,35 @@ def test_a_lazy_index_answers_every_lookup_as_a_full_load(era, tmp_path):
     assert [occ(o) for o in index.occurrences()] == [occ(o) for o in eager.occurrences()]
 
 
+def test_building_a_few_collections_at_a_time_ends_as_a_full_load(era, tmp_path):
+    """What an idle worker does (`build_some`), after a plan was applied (which built
+    the collection it edits) and between plans: every answer stays the full load's, and
+    once all is built the index is the full load's, in its order."""
+    issues = [json.loads(p.read_text("utf-8")) for p in SAMPLE_ISSUES]
+    roots = {}
+    for kind in ("eager", "lazy"):
+        roots[kind] = tmp_path / kind
+        shutil.copytree(SAMPLE_ROOTS[era] / "data", roots[kind] / "data")
+    eager = DataIndex.load(roots["eager"])
+    index = lazy(roots["lazy"], tmp_path / "cache")
+    ready = next(i for i in issues if plan_issue(eager, i).status == "ready")
+    for each in (eager, index):
+        apply_plan(each, plan_issue(each, ready))
+    built = list(index._files)
+    assert built and built != sorted([*index._stored, *built])[: len(built)]
+    stored = len(index._stored)
+    assert index.build_some(0) == stored
+    assert index.build_some(2) == stored - 2
+    assert answers(index, eager) == answers(eager, eager)
+    plans = [plan_issue(eager, i).to_json() for i in issues]
+    while index.build_some(3):
+        assert [plan_issue(index, i).to_json() for i in issues[:3]] == plans[:3]
+    assert not index._stored and list(index._files) == list(eager.files)
+    assert answers(index, eager) == answers(eager, eager)
+    assert [occ(o) for o in index.occurrences()] == [occ(o) for o in eager.occurrences()]
+    assert index.build_some() == 0
+
+
 def test_the_integrity_check_builds_nothing(data_copy, tmp_path):
     index = lazy(data_copy, tmp_path / "cache")
     stored = len(index._stored)

@@ -82,6 +82,7 @@ def create_app(
             repository=delivery.repository,
             issue=delivery.issue_number,
             installation=delivery.installation_id,
+            payload_json=delivery.text,  # the body as GitHub sent it: no second json.dumps
         )
         log.info("stored" if new else "already stored; not queued again", extra=extra)
         if new and on_stored is not None:

@@ -40,12 +40,15 @@ class Delivery:
     """One verified webhook delivery.
 
     `id` is GitHub's `X-GitHub-Delivery` (the same on redelivery), `event` is
-    `X-GitHub-Event`, `payload` the parsed JSON body.
+    `X-GitHub-Event`, `payload` the parsed JSON body, `text` the body as it came, when it
+    is UTF-8 (what GitHub sends): the inbox stores it instead of serialising `payload`
+    again.
     """
 
     id: str
     event: str
     payload: dict[str, Any]
+    text: str | None = None
 
     @property
     def action(self) -> str | None:
@@ -106,9 +109,15 @@ def read_delivery(
     if not delivery_id or not event or len(delivery_id) > 200:
         raise DeliveryRejected(400, "missing X-GitHub-Delivery or X-GitHub-Event")
     try:
-        payload = json.loads(body)
+        text: str | None = body.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and text.startswith("\ufeff"):
+        text = None  # json.loads reads a body with a BOM (or in UTF-16/32) from its bytes
+    try:
+        payload = json.loads(body if text is None else text)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DeliveryRejected(400, f"malformed JSON: {exc}") from None
     if not isinstance(payload, dict):
         raise DeliveryRejected(400, "the JSON body is not an object")
-    return Delivery(delivery_id, event, payload)
+    return Delivery(delivery_id, event, payload, text)

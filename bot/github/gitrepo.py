@@ -139,12 +139,28 @@ class DataClone:
     @contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the clone's lock (one job at a time, across threads and processes)."""
+        with self._lock(wait=True):
+            yield
+
+    @contextmanager
+    def locked_if_free(self) -> Iterator[bool]:
+        """Hold the clone's lock if no one holds it now: yields True, or at once False
+        (for work that can wait, like an idle worker's)."""
+        with self._lock(wait=False) as got:
+            yield got
+
+    @contextmanager
+    def _lock(self, wait: bool) -> Iterator[bool]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = self.path.parent / f".{self.path.name}.lock"
         with open(lock_path, "w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
             try:
-                yield
+                fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 

@@ -197,9 +197,11 @@ class PostgresInbox:
         repository: str | None = None,
         issue: int | None = None,
         installation: int | None = None,
+        payload_json: str | None = None,
     ) -> bool:
         """Store a delivery durably (committed when this returns). Returns False when
-        this id was stored before."""
+        this id was stored before. `payload_json`: `payload` as JSON text, stored as it
+        is (see `Inbox.put`)."""
         params = (
             delivery_id,
             event,
@@ -207,7 +209,7 @@ class PostgresInbox:
             repository,
             issue,
             installation,
-            json.dumps(payload),
+            json.dumps(payload) if payload_json is None else payload_json,
             self._clock(),
         )
 

@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 ContextFactory = Callable[[Job], Any]
 
 KEEP_DONE_SECONDS = 30 * 86400  # the dedupe window: done deliveries are kept 30 days
+# Idle work goes in slices this long (a collection's build may run over: up to 0.15 s),
+# so a delivery that arrives meanwhile waits at most about that.
+IDLE_SLICE = 0.05
 
 
 class LeaseGuard:
@@ -202,10 +205,19 @@ class Runner:
                 return
 
     def run_forever(
-        self, stop: threading.Event, wake: threading.Event | None = None, idle_poll: float = 1.0
+        self,
+        stop: threading.Event,
+        wake: threading.Event | None = None,
+        idle_poll: float = 1.0,
+        on_idle: Callable[[float], bool] | None = None,
     ) -> None:
         """Work deliveries until `stop` is set; sleep `idle_poll` (or until `wake` is set)
-        when nothing is ready."""
+        when nothing is ready.
+
+        `on_idle(seconds)` is work that can wait (building the index further): with
+        nothing ready it is given a slice of `IDLE_SLICE` seconds, and the inbox is
+        asked again after each slice; it returns False once it has nothing left.
+        """
         log.info("worker %s started", self.worker_id)
         next_prune = 0.0
         while not stop.is_set():
@@ -219,6 +231,12 @@ class Runner:
             except Exception:  # the inbox itself failed (disk full?): wait, try again
                 log.exception("inbox error")
                 worked = False
+            if not worked and on_idle is not None:
+                try:
+                    worked = on_idle(IDLE_SLICE)
+                except Exception:  # it can wait: the jobs cannot
+                    log.exception("idle work failed")
+                    on_idle = None
             if not worked:
                 if wake is not None:
                     wake.wait(idle_poll)

@@ -122,6 +122,25 @@ class Workspace:
             raise
         return head
 
+    def warm_up(self, seconds: float) -> bool:
+        """Build, for about `seconds`, more of an index loaded lazily from the snapshot
+        (`DataIndex.build_some`), when no job holds the clone; True while more remains.
+
+        A worker calls it when it has nothing to do: a fresh worker answers its first
+        job from the snapshot in a second, and the idle time afterwards spares later
+        jobs the build of each collection they edit."""
+        index = self._index
+        if index is None or not index.build_some(0):
+            return False
+        with self.clone.locked_if_free() as free:
+            if not free or index is not self._index:
+                return True  # a job holds the clone (or replaced the index): later
+            deadline = time.monotonic() + seconds
+            while index.build_some(1):
+                if time.monotonic() >= deadline:
+                    return True
+        return False
+
     def plan(self, issue: dict[str, Any], base: str, new_id: str | None) -> PlannedIssue:
         """Run the engine on an issue (after `checkout`)."""
         from bot.engine.api import plan_issue

@@ -36,7 +36,9 @@ def test_config_schema_is_valid():
 
 def test_every_schema_is_valid_against_its_meta_schema():
     # The validators skip this check at run time (bot/schemas.py); here it is made.
-    names = sorted(p.name.removesuffix(".schema.json") for p in schemas.SCHEMA_DIR.glob("*.schema.json"))
+    names = sorted(
+        p.name.removesuffix(".schema.json") for p in schemas.SCHEMA_DIR.glob("*.schema.json")
+    )
     assert {"config", "fix-request", "plan"} <= set(names)
     for name in names:
         schema = schemas.load_schema(name)

@@ -124,3 +124,42 @@ def test_a_job_that_lost_its_lease_stops_before_its_next_write(inbox_location):
     row = box.get("a")
     assert (row["state"], row["lease_owner"], row["last_error"]) == ("queued", "other-worker", None)
     box.close()
+
+
+def test_idle_work_goes_in_slices_between_deliveries(inbox):
+    """With nothing ready the runner gives `on_idle` a slice at a time and asks the
+    inbox again after each; once it says it is done, the runner sleeps; a failing
+    one is dropped and the deliveries are still worked."""
+    import threading
+
+    runner, calls = make_runner(inbox, None)
+    stop = threading.Event()
+    slices: list[float] = []
+
+    def on_idle(seconds: float) -> bool:
+        slices.append(seconds)
+        if len(slices) == 3:
+            inbox.put("mid", "issues", {"n": 1}, action="opened")  # arrives mid-work
+        if len(slices) == 6:
+            stop.set()
+        return len(slices) < 5
+
+    runner.run_forever(stop, idle_poll=0.01, on_idle=on_idle)
+    assert calls == [("ctx-mid", {"n": 1})]
+    assert inbox.get("mid")["state"] == "done"
+    assert len(slices) == 6 and all(0 < s <= 0.1 for s in slices)
+
+    stop.clear()
+    failing: list[float] = []
+
+    def broken(seconds: float) -> bool:
+        failing.append(seconds)
+        raise RuntimeError("idle work broke")
+
+    timer = threading.Timer(0.3, stop.set)
+    timer.start()
+    inbox.put("after", "issues", {"n": 2}, action="opened")
+    runner.run_forever(stop, idle_poll=0.01, on_idle=broken)
+    timer.join()
+    assert len(failing) == 1  # dropped after failing once
+    assert inbox.get("after")["state"] == "done"

@@ -1,7 +1,8 @@
-"""`Workspace.publish` on a real clone: the branch holds exactly the engine's edit, and
-the clone and the index are back on the base afterwards, both when the plan kept each
-file's bytes (the commit a pack of deltas) and when it read a file as text (`\\r\\n`
-newlines: the new file committed whole, the clone reset and the index refreshed)."""
+"""The workspace on a real clone. `publish`: the branch holds exactly the engine's edit,
+and the clone and the index are back on the base afterwards, both when the plan kept
+each file's bytes (the commit a pack of deltas) and when it read a file as text
+(`\\r\\n` newlines: the new file committed whole, the clone reset and the index
+refreshed). `warm_up`: an idle worker builds its lazily loaded index."""
 
 from __future__ import annotations
 
@@ -102,3 +103,29 @@ def test_publish_pushes_the_engines_edit_and_goes_back(tmp_path, crlf):
     pages = list(published.counts)
     assert workspace.counts(pages) == paper_counts(DataIndex.load(workspace.root), pages)
     assert workspace.counts(pages) == {p: before for p, (before, _) in published.counts.items()}
+
+
+def test_an_idle_worker_builds_the_lazy_index_when_the_clone_is_free(tmp_path):
+    """A workspace that loaded its index from the snapshot builds the rest of it in
+    slices (`warm_up`), only while no one holds the clone, and plans the same after."""
+    origin = make_data_repo(tmp_path)
+    snapshots = tmp_path / "snapshots"
+    first = Workspace(DataClone(tmp_path / "clone", str(origin)), snapshot_dir=snapshots)
+    base = first.checkout("main")  # reads the files and writes the snapshot
+    workspace = Workspace(DataClone(tmp_path / "clone", str(origin)), snapshot_dir=snapshots)
+    assert workspace.checkout("main") == base
+    planned = workspace.plan(VERIFY, base, None)
+    assert workspace._index.build_some(0) > 0  # loaded from the snapshot: most stored
+
+    with workspace.clone.locked():  # a job holds the clone
+        stored = workspace._index.build_some(0)
+        assert workspace.warm_up(1.0) is True
+        assert workspace._index.build_some(0) == stored
+    assert workspace.warm_up(0.0) is True  # one collection, then the slice is over
+    assert workspace._index.build_some(0) == stored - 1
+    while workspace.warm_up(0.05):
+        pass
+    assert workspace._index.build_some(0) == 0
+    assert workspace.warm_up(0.05) is False
+    assert workspace.plan(VERIFY, base, None).json == planned.json
+    assert Workspace(DataClone(tmp_path / "other", str(origin))).warm_up(1.0) is False  # no index

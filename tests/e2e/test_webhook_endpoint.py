@@ -99,3 +99,36 @@ def test_refusals_and_ping_and_other_events(endpoint):
     assert inbox.counts() == {}
     health = requests.get(f"{url}/healthz", timeout=5)
     assert health.status_code == 200 and health.json() == {"ok": True, "inbox": {}}
+
+
+def test_the_body_is_stored_as_it_came_and_read_back_as_its_json(endpoint):
+    # The inbox keeps GitHub's own bytes (spacing, key order, non-ASCII as sent), not a
+    # second serialisation; the worker's job reads the same object from them.
+    url, inbox = endpoint
+    body = '{"action":"opened",  "issue": {"number": 7, "title": "Zoë \\u00e9"},\n "repository": {"full_name": "o/r"}}'.encode()
+    assert post(url, body, delivery="raw").status_code == 202
+    row = inbox.get("raw")
+    assert row["payload"] == body.decode("utf-8")
+    job = inbox.claim("w", 30)
+    assert job is not None and job.payload == json.loads(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"\xef\xbb\xbf" + PAYLOAD, json.dumps({"issue": {"number": 7}}).encode("utf-16")],
+    ids=["utf-8 with a BOM", "utf-16"],
+)
+def test_a_body_json_reads_but_not_as_plain_utf8_is_stored_serialised(endpoint, body):
+    url, inbox = endpoint
+    assert post(url, body, delivery="enc").status_code == 202
+    assert json.loads(inbox.get("enc")["payload"]) == json.loads(body)
+    job = inbox.claim("w", 30)
+    assert job is not None and job.issue == 7
+
+
+def test_the_same_body_under_other_delivery_ids_is_stored_for_each(endpoint):
+    # Deduplication is by X-GitHub-Delivery only: a load client may send one signed body.
+    url, inbox = endpoint
+    answers = [post(url, PAYLOAD, delivery=f"same-{i}").status_code for i in range(3)]
+    assert answers == [202, 202, 202]
+    assert inbox.counts() == {"queued": 3}
