@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from bot.anthology.xmlscan import XMLScanError
 from bot.engine.api import StaleDataError, apply_plan, plan_issue
 from bot.engine.render import render_text
 from bot.settings import SettingsError
+from bot.snapshot_writers import fork_writer
 
 EXIT_READY, EXIT_INTERNAL, EXIT_NOT_READY = 0, 1, 2
 
@@ -32,9 +34,51 @@ class InputError(Exception):
     names the file and says what is wrong with it."""
 
 
+# The indexes whose snapshot a load left to write once the command has answered
+# (`_read_index`), with the snapshot's path; and whether a writer was started.
+_UNWRITTEN: list[tuple[DataIndex, Path]] = []
+_WRITER_LEFT = False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ready, 2 needs info, rejected or
-    an input that cannot be used, 1 a fault of the program itself)."""
+    an input that cannot be used, 1 a fault of the program itself).
+
+    When a load had to write the index snapshot (the first one, or files changed since),
+    a detached fork of this process writes it once the answer is out
+    (bot/snapshot_writers.py)."""
+    try:
+        return _main(argv)
+    finally:
+        _leave_writers()
+
+
+def run() -> None:
+    """The `authorbot` command: `main`, then the process ends. When it left a snapshot
+    writer, it ends at once (its output flushed), leaving the index it read to the
+    writer instead of freeing it object by object: freeing would copy every page the
+    two processes share."""
+    code = main()
+    if _WRITER_LEFT:
+        os._exit(code)
+    sys.exit(code)
+
+
+def _leave_writers() -> None:
+    global _WRITER_LEFT
+    if not _UNWRITTEN:
+        return
+    for stream in (sys.stdout, sys.stderr):
+        try:  # the answer goes out before the fork (the fork's copy is never flushed)
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more to say there
+            pass
+    while _UNWRITTEN:
+        fork_writer(*_UNWRITTEN.pop())
+        _WRITER_LEFT = True
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _parser(with_service=not argv or argv[0] not in ENGINE_COMMANDS)
     args = parser.parse_args(argv)
@@ -234,8 +278,10 @@ def _read_index(data_dir: str) -> DataIndex:
     if not root.is_dir():
         raise InputError(f"the data folder {root} is a file, not a folder")
     try:
-        if snapshots_enabled():  # unchanged collections come from the snapshot
-            return load_index(root)
+        if snapshots_enabled():
+            # Unchanged collections come from the snapshot; when it must be written, a
+            # fork of this process writes it once the command has answered (`main`).
+            return load_index(root, defer=lambda index, path: _UNWRITTEN.append((index, path)))
         return DataIndex.load(root)
     except DataRootError as exc:
         raise InputError(
@@ -314,4 +360,4 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

@@ -178,7 +178,7 @@ class DataIndex:
                 slug_ids, index.by_orcid = scan_cache.people_lookups
                 index.slug_ids = defaultdict(set, {k: set(v) for k, v in slug_ids.items()})
             index._snapshot = scan_cache
-            for coll, stamp in sorted(_collection_stamps(root).items()):
+            for coll, stamp in sorted(collection_stamps(root).items()):
                 stored = scan_cache.stored(coll, stamp) if scan_cache is not None else None
                 if stored is not None:
                     index._stored[coll] = stored
@@ -404,7 +404,7 @@ class DataIndex:
             self.people_stamp = _stamp(people_path)
             self._index_people()
             changed.add(people_rel)
-        on_disk = _collection_stamps(self.root)
+        on_disk = collection_stamps(self.root)
         for coll in sorted(set(self._files) | set(self._stored) | set(on_disk)):
             state = self._files.get(coll) or self._stored.get(coll)
             if coll not in on_disk:
@@ -690,7 +690,7 @@ def title_key(title: str) -> str:
     return _TITLE_NOISE.sub(" ", title.casefold()).strip()
 
 
-def _collection_stamps(root: Path) -> dict[str, tuple[int, int]]:
+def collection_stamps(root: Path) -> dict[str, tuple[int, int]]:
     """Each collection file's stamp (size, modification time), by collection ID: one
     scandir and a stat per file, no Path objects (this runs before every job, over
     1,500 files)."""

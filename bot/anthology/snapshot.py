@@ -26,10 +26,22 @@ new one, never half of one). It is keyed by the source of the scanner, of the pe
 files' readers and of this module and by the Python version: after an upgrade it is
 ignored and written again. It is a cache this program writes for itself in a folder of
 its own; it is never read from a data repository.
+
+Writing it costs 4-5 s of CPU on the full archive (the columns, the lookups by key, the
+title, bibkey and family-name tables), more than a third of a full load: the first load
+need not wait for it (`load_index`'s `defer`; bot/snapshot_writers.py has the command
+line's writer, a detached fork, and the worker's, `python -m bot.anthology.snapshot ROOT
+CACHE_DIR`, which reads the files again). Writers of one snapshot take turns by a lock
+file beside it (one that finds it taken writes nothing) and, holding it, remove the
+temporary files a killed writer left. When the files read again keep their items and
+names (an edit of author lines, as the bot's), the new snapshot patches the old one's
+lookups by the keys those files have and keeps its tables, instead of reading every
+collection again.
 """
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import hashlib
 import logging
@@ -41,13 +53,20 @@ import tempfile
 import zlib
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import partial
 from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from bot.anthology.index import DataIndex, bibkey_table, family_table, title_table
+from bot.anthology.index import (
+    DataIndex,
+    bibkey_table,
+    collection_stamps,
+    family_table,
+    title_table,
+)
 from bot.anthology.names import Name, remember_slug
 from bot.anthology.people import NO_NAMES, PeopleFile, PersonEntry
 from bot.anthology.peoplestore import people_file_class
@@ -174,14 +193,8 @@ class StoredCollection:
         orcids, starts, ends; then the names (first, last, slug, first, ...) and the
         items' IDs (see `_columns`)."""
         if not self._cols:
-            numbers, roles, positions, name_ids, pids, orcids, starts, ends, names, ids = (
-                marshal.loads(self._read("lines"))
-            )
-            self._cols = (
-                _ints(numbers), roles, _ints(positions), _ints(name_ids), pids, orcids,
-                _ints(starts), _ints(ends), names, ids,
-            )  # fmt: skip
-            self._names = [None] * (len(names) // 3)
+            self._cols = _decode_lines(self._read("lines"))
+            self._names = [None] * (len(self._cols[8]) // 3)
         return self._cols
 
     def items(self) -> tuple[Item, ...]:
@@ -253,6 +266,17 @@ class StoredCollection:
             )
             self._built = list(occurrences)
         return CollectionScan(self.coll, items, occurrences)
+
+
+def _decode_lines(blob: bytes) -> tuple[Any, ...]:
+    """A collection's part "lines" as columns (see `StoredCollection.columns`)."""
+    numbers, roles, positions, name_ids, pids, orcids, starts, ends, names, ids = marshal.loads(
+        blob
+    )
+    return (
+        _ints(numbers), roles, _ints(positions), _ints(name_ids), pids, orcids,
+        _ints(starts), _ints(ends), names, ids,
+    )  # fmt: skip
 
 
 def _shared_name(
@@ -557,43 +581,57 @@ class _Writer:
         return where
 
 
-def write_snapshot(index: DataIndex, path: Path) -> None:
+def write_snapshot(index: DataIndex, path: Path) -> str:
     """Write the index to `path` (atomically: a temporary file renamed over it).
 
-    The stored collections the index has not built are copied as they are; the lookups
-    and tables are computed from every collection's lines and items (building no
-    occurrence of a stored collection).
+    The stored collections the index has not built are copied as they are. The lookups
+    and tables are copied from the snapshot the index was loaded from when every
+    collection is as it holds them ("copied"); patched when the collections read again
+    are its collections with their items and names unchanged, only their lines' IDs or
+    order (an edit of author lines: "patched"); else computed from every collection's
+    lines and items, building no occurrence of a stored collection ("computed").
+
+    Returns:
+        Which of the three it was.
     """
     # It makes a million small objects and no cycles (see DataIndex.load).
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        _write_snapshot(index, path)
+        return _write_snapshot(index, path)
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _write_snapshot(index: DataIndex, path: Path) -> None:
+def _write_snapshot(index: DataIndex, path: Path) -> str:
     out = _Writer()
     collections: dict[str, tuple[int, ...]] = {}
     lookups = _Lookups()
+    old: Snapshot | None = index._snapshot
     # Every collection as the snapshot the index came from has it (only the people file
     # changed): its lookups and tables are copied as they are.
-    same: Snapshot | None = index._snapshot if index._exact and not index._files else None
+    same = old if index._exact and not index._files else None
+    # The collections read in full: their columns and their two parts, encoded.
+    fresh = {
+        coll: (columns, *_encode(state.scan.items, columns))
+        for coll, state in index._files.items()
+        for columns in (_columns(state.scan),)
+    }
+    patch = None if same is not None or old is None else _Patch.of(old, index.collections, fresh)
     for number, coll in enumerate(index.collections):
         stored = index._stored.get(coll)
         if stored is not None:
             count, stamp = stored.count, stored.stamp
             lines, items = stored.part("lines"), stored.part("items")
-            if same is None:
+            if same is None and patch is None:
                 lookups.add(number, stored.columns(), stored.items)
         else:
             state = index._files[coll]
             count, stamp = len(state.scan.occurrences), state.stamp
-            columns = _columns(state.scan)
-            lines, items = _encode(state.scan.items, columns)
-            lookups.add(number, columns, partial(tuple, state.scan.items))
+            columns, lines, items = fresh[coll]
+            adding = patch.now if patch is not None else lookups
+            adding.add(number, columns, partial(tuple, state.scan.items))
         collections[coll] = (stamp[0], stamp[1], count, *out.add(lines), *out.add(items))
     pf = index.people_file
     people = _encode_people(pf)
@@ -605,8 +643,13 @@ def _write_snapshot(index: DataIndex, path: Path) -> None:
     }
     if same is not None:
         same.copy_lookups(out, header)
+        how = "copied"
+    elif patch is not None:
+        patch.write(out, header)
+        how = "patched"
     else:
         lookups.write(out, header)
+        how = "computed"
     header["length"] = out.length
     head = marshal.dumps(header)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -621,6 +664,99 @@ def _write_snapshot(index: DataIndex, path: Path) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return how
+
+
+# Beyond this many collections read again, a patch saves little: compute it all.
+PATCH_LIMIT = 64
+
+
+class _Patch:
+    """The lookups and tables of a new snapshot made from an old one, when the
+    collections read again are among its collections (none added or removed: the
+    collection numbers stay) and each has the items and the names it had there: then
+    the tables (family names, titles, bibkeys) are the old ones, and of the lookups only
+    the keys those collections have, had or have now are computed again, from their old
+    and new lines. The other collections are not read at all."""
+
+    def __init__(self, old: Snapshot, numbers: set[int]) -> None:
+        self.old = old
+        self.numbers = numbers  # the collections read again, by number
+        self.before = _Lookups()  # their lines' keys in the old snapshot
+        self.now = _Lookups()  # and now (added by `_write_snapshot`)
+
+    @classmethod
+    def of(
+        cls, old: Snapshot, order: list[str], fresh: Mapping[str, tuple[Any, bytes, bytes]]
+    ) -> _Patch | None:
+        """The patch of `old` for the collections `fresh` (columns, lines, items) read
+        again, or None when one cannot be made."""
+        if tuple(order) != old._order or len(fresh) > PATCH_LIMIT:
+            return None
+        number_of = {coll: n for n, coll in enumerate(order)}
+        patch = cls(old, {number_of[coll] for coll in fresh})
+        for coll, (columns, _, items) in fresh.items():
+            entry = old._collections[coll]
+            if old._part((entry[5], entry[6])) != items:
+                return None  # its items changed: titles or bibkeys may have
+            before = _decode_lines(old._part((entry[3], entry[4])))
+            if _name_set(before) != _name_set(columns):
+                return None  # its names changed: the family names may have
+            patch.before.add(number_of[coll], before, tuple)
+        return patch
+
+    def write(self, out: _Writer, header: dict[str, Any]) -> None:
+        """Add the patched lookups and the old tables to `out`, and where to `header`."""
+        old, numbers = self.old, self.numbers
+        for kind in ("slugs", "pids"):
+            now: dict[str, list[int]] = getattr(self.now, kind)
+            touched: dict[int, set[str]] = defaultdict(set)
+            for key in (*getattr(self.before, kind), *now):
+                touched[_bucket(key)].add(key)
+            parts = []
+            for number, where in enumerate(old._header[kind]):
+                if number not in touched:
+                    parts.append(out.add(old._part(where)))
+                    continue
+                bucket: dict[str, bytes] = old._load(where)
+                for key in touched[number]:
+                    pairs = _merged(bucket.get(key), now.get(key, []), numbers)
+                    if pairs:
+                        bucket[key] = _packed(pairs)
+                    else:
+                        bucket.pop(key, None)
+                parts.append(out.add(marshal.dumps(bucket)))
+            header[kind] = tuple(parts)
+        pid_lines: dict[str, bytes] = old._load(old._header["pid_lines"])
+        totals: dict[str, int] = old._load(old._header["pid_totals"])
+        for pid in {*self.before.pid_lines, *self.now.pid_lines}:
+            pairs = _merged(pid_lines.get(pid), self.now.pid_lines.get(pid, []), numbers)
+            if pairs:
+                pid_lines[pid], totals[pid] = _packed(pairs), sum(pairs[1::2])
+            else:
+                pid_lines.pop(pid, None)
+                totals.pop(pid, None)
+        header["pid_lines"] = out.add(marshal.dumps(pid_lines))
+        header["pid_totals"] = out.add(marshal.dumps(totals))
+        for table in ("families", "titles", "bibkeys"):
+            header[table] = out.add(old._part(old._header[table]))
+
+
+def _name_set(columns: tuple[Any, ...]) -> set[tuple[str | None, str]]:
+    flat = columns[8]
+    return set(zip(flat[0::3], flat[1::3], strict=True))
+
+
+def _merged(packed: bytes | None, new: list[int], numbers: set[int]) -> list[int]:
+    """A key's (collection, number) pairs: the old ones (`packed`) but those of the
+    collections read again, and theirs now (`new`), in a full load's order."""
+    pairs = []
+    if packed is not None:
+        old = _ints(packed)
+        pairs = [(old[i], old[i + 1]) for i in range(0, len(old), 2) if old[i] not in numbers]
+    pairs += [(new[i], new[i + 1]) for i in range(0, len(new), 2)]
+    pairs.sort()
+    return [n for pair in pairs for n in pair]
 
 
 class _Lookups:
@@ -677,13 +813,26 @@ class _Lookups:
         header["bibkeys"] = out.add(marshal.dumps(bibkey_table(items)))
 
 
-def load_index(root: Path | str, cache_dir: Path | str | None = None) -> DataIndex:
+def load_index(
+    root: Path | str,
+    cache_dir: Path | str | None = None,
+    *,
+    defer: Callable[[DataIndex, Path], None] | None = None,
+) -> DataIndex:
     """`DataIndex.load(root)`, taking unchanged collections from the snapshot under
     `cache_dir` (default: `default_cache_dir()`), and writing the snapshot again when
-    a collection had to be read (or there was none), then loading from the new one.
+    a collection had to be read (or there was none).
+
+    Parameters:
+        defer: None to write that snapshot before returning (the index is then loaded
+            lazily from it); else what writes it off the answer's path, called with the
+            index as read (a full load's, which it must not change) and the snapshot's
+            path (bot/snapshot_writers.py: a fork of the command line, a process of the
+            worker's).
 
     A snapshot that cannot be written (a read-only cache folder) is only logged: the
-    index is right either way.
+    index is right either way. Writers take turns by a lock file beside the snapshot
+    (`write_locked`), and a file is replaced only by a whole one.
     """
     if not layout_known():
         log.warning("the scan has fields the snapshot does not store: no snapshot used")
@@ -693,14 +842,112 @@ def load_index(root: Path | str, cache_dir: Path | str | None = None) -> DataInd
     # The files the snapshot lacks are only scanned: once it holds them, the index is
     # loaded from it (lazily) instead of making every lookup of the whole archive here.
     index = DataIndex.load(root, scan_cache=cache, only_scan=True)
-    if cache is None or not index._exact or not cache.holds_people(index.people_file):
-        try:
-            write_snapshot(index, path)
-        except OSError as exc:
-            log.warning("could not write the index snapshot %s: %s", path, exc)
-        else:
+    if not _needs_writing(index, cache):
+        index.build_lookups()
+        return index
+    if defer is None:
+        if write_locked(index, path):
             written = read_snapshot(path)
             if written is not None:
                 return DataIndex.load(root, scan_cache=written)
+        index.build_lookups()
+        return index
+    # The index is finished first: a writer that shares it must not see it half built.
     index.build_lookups()
+    defer(index, path)
     return index
+
+
+def _needs_writing(index: DataIndex, cache: Snapshot | None) -> bool:
+    """True unless the snapshot read holds every file of `index` as it is."""
+    return cache is None or not index._exact or not cache.holds_people(index.people_file)
+
+
+@contextmanager
+def writer_turn(path: Path) -> Iterator[bool]:
+    """Hold the lock file of the snapshot at `path` (yields False when another writer
+    holds it: this one then writes nothing). While it is held, no other writer has a
+    temporary file: any left (by a writer that was killed) is removed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path.parent / f"{path.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        for left in path.parent.glob(f".{path.name}.*"):
+            left.unlink(missing_ok=True)
+        yield True
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def write_locked(index: DataIndex, path: Path) -> bool:
+    """Write the snapshot of `index` unless another writer is at it; False when nothing
+    was written (the reason is logged)."""
+    try:
+        with writer_turn(path) as mine:
+            if not mine:
+                log.info("another process is writing the index snapshot %s", path)
+                return False
+            write_snapshot(index, path)
+    except OSError as exc:
+        log.warning("could not write the index snapshot %s: %s", path, exc)
+        return False
+    return True
+
+
+def write_current(root: Path, cache_dir: Path) -> bool:
+    """Load the data repository at `root` (through its snapshot) and write the snapshot
+    if it does not hold the files as they are; True when one was written. Writes
+    nothing when another writer is at it, or when a file changed while it was read."""
+    path = snapshot_path(root, cache_dir)
+    with writer_turn(path) as mine:
+        if not mine:
+            return False
+        cache = read_snapshot(path)
+        index = DataIndex.load(root, scan_cache=cache, only_scan=True)
+        if not _needs_writing(index, cache):
+            return False
+        # A file stamped before it was read and changed since would be stored with
+        # the old stamp and the new text: compare the stamps once more, after reading.
+        if _stamps_now(root, index) != _stamps_read(index):
+            log.info("the files changed while they were read: no snapshot written")
+            return False
+        write_snapshot(index, path)
+    return True
+
+
+def _stamps_read(index: DataIndex) -> dict[str, tuple[int, int] | None]:
+    stamps = {c: index.collection_stamp(c) for c in index.collections}
+    return {**stamps, "": index.people_stamp}
+
+
+def _stamps_now(root: Path, index: DataIndex) -> dict[str, tuple[int, int] | None]:
+    stamps: dict[str, tuple[int, int] | None] = dict(collection_stamps(root))
+    try:
+        st = os.stat(Path(root) / index.people_file.path)
+        stamps[""] = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        stamps[""] = None
+    return stamps
+
+
+def _main(argv: list[str]) -> int:
+    """`python -m bot.anthology.snapshot ROOT CACHE_DIR`: write the snapshot of the data
+    repository at ROOT under CACHE_DIR (what the worker starts: bot/snapshot_writers.py).
+    Exit code 0 written or not needed, 1 an error (printed)."""
+    if len(argv) != 2:
+        print("usage: python -m bot.anthology.snapshot ROOT CACHE_DIR", file=sys.stderr)
+        return 2
+    try:
+        write_current(Path(argv[0]), Path(argv[1]))
+    except Exception as exc:  # noqa: BLE001 - a cache: say why, never more
+        print(f"no index snapshot written: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

@@ -86,13 +86,15 @@ class Workspace:
         from bot.anthology.index import DataIndex
         from bot.anthology.integrity import DataIntegrityError, require_integrity
         from bot.anthology.snapshot import load_index, snapshots_enabled
+        from bot.snapshot_writers import spawn_writer
 
         head = self.clone.sync(default_branch)
         try:
             if self._index is None or self._index_root != self.root:
                 if self.snapshot_dir is not None and snapshots_enabled():
-                    # A restarted worker reads again only the files that changed.
-                    self._index = load_index(self.root, self.snapshot_dir)
+                    # A restarted worker reads again only the files that changed; a
+                    # snapshot to write is written by a process of its own meanwhile.
+                    self._index = load_index(self.root, self.snapshot_dir, defer=spawn_writer)
                 else:
                     self._index = DataIndex.load(self.root)
                 self._index_root = self.root

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
 from bot.anthology.index import DataIndex
+from bot.anthology.snapshot import read_snapshot, snapshot_path
 from bot.engine.api import apply_plan, plan_issue
 from bot.engine.counts import paper_counts
 from bot.github.gitrepo import DataClone
@@ -111,7 +113,12 @@ def test_an_idle_worker_builds_the_lazy_index_when_the_clone_is_free(tmp_path):
     origin = make_data_repo(tmp_path)
     snapshots = tmp_path / "snapshots"
     first = Workspace(DataClone(tmp_path / "clone", str(origin)), snapshot_dir=snapshots)
-    base = first.checkout("main")  # reads the files and writes the snapshot
+    base = first.checkout("main")  # reads the files; a process of its own writes the snapshot
+    written = snapshot_path(first.root, snapshots)
+    deadline = time.monotonic() + 60
+    while read_snapshot(written) is None:  # the writer ends on its own: wait for its file
+        assert time.monotonic() < deadline, "the snapshot writer wrote nothing in 60 s"
+        time.sleep(0.05)
     workspace = Workspace(DataClone(tmp_path / "clone", str(origin)), snapshot_dir=snapshots)
     assert workspace.checkout("main") == base
     planned = workspace.plan(VERIFY, base, None)
