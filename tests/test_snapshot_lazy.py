@@ -33,6 +33,16 @@ def lazy(root: Path, cache: Path) -> DataIndex:
     return index
 
 
+def eager_and_lazy(era: str, tmp_path: Path) -> tuple[dict[str, Path], DataIndex, DataIndex]:
+    """Two copies of the era's sample data (`eager`, `lazy`): a full load of the first,
+    and the second's index as a new process loads it from a snapshot."""
+    roots = {}
+    for kind in ("eager", "lazy"):
+        roots[kind] = tmp_path / kind
+        shutil.copytree(SAMPLE_ROOTS[era] / "data", roots[kind] / "data")
+    return roots, DataIndex.load(roots["eager"]), lazy(roots["lazy"], tmp_path / "cache")
+
+
 def occ(o) -> tuple:
     return (o.key, o.name, o.pid, o.orcid, o.collection, o.start, o.end)
 
@@ -100,12 +110,7 @@ def test_building_a_few_collections_at_a_time_ends_as_a_full_load(era, tmp_path)
     the collection it edits) and between plans: every answer stays the full load's, and
     once all is built the index is the full load's, in its order."""
     issues = [json.loads(p.read_text("utf-8")) for p in SAMPLE_ISSUES]
-    roots = {}
-    for kind in ("eager", "lazy"):
-        roots[kind] = tmp_path / kind
-        shutil.copytree(SAMPLE_ROOTS[era] / "data", roots[kind] / "data")
-    eager = DataIndex.load(roots["eager"])
-    index = lazy(roots["lazy"], tmp_path / "cache")
+    roots, eager, index = eager_and_lazy(era, tmp_path)
     ready = next(i for i in issues if plan_issue(eager, i).status == "ready")
     for each in (eager, index):
         apply_plan(each, plan_issue(each, ready))
@@ -154,12 +159,7 @@ def test_an_unknown_id_is_found_without_building_everything(data_copy, tmp_path)
 @pytest.mark.parametrize("era", ["json", "yaml"])
 def test_plans_and_applies_on_a_lazy_index_are_those_of_a_full_load(era, tmp_path):
     issues = [json.loads(p.read_text("utf-8")) for p in SAMPLE_ISSUES]
-    roots = {}
-    for kind in ("eager", "lazy"):
-        roots[kind] = tmp_path / kind
-        shutil.copytree(SAMPLE_ROOTS[era] / "data", roots[kind] / "data")
-    eager = DataIndex.load(roots["eager"])
-    index = lazy(roots["lazy"], tmp_path / "cache")
+    roots, eager, index = eager_and_lazy(era, tmp_path)
     for issue in issues:
         plans = [plan_issue(i, issue).to_json() for i in (eager, index)]
         assert plans[0] == plans[1]
