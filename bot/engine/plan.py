@@ -42,6 +42,7 @@ from bot.engine.textedit import (
     apply_edits,
     byte_offsets,
     refine_edits,
+    splice_bytes,
     unified_diff,
 )
 
@@ -103,18 +104,12 @@ class FileChange:
         """The text after."""
         return apply_edits(self.old, self.edits)
 
-    def new_bytes(self) -> list[bytes]:
+    def new_bytes(self) -> list[bytes | memoryview]:
         """The file's bytes after, in pieces (the unchanged ones are views of `source`)."""
-        if isinstance(self.source, str):
+        edits = self.byte_edits()
+        if edits is None or isinstance(self.source, str):
             return [self.new.encode("utf-8")]
-        data = memoryview(self.source)
-        pieces: list[Any] = []
-        pos = 0
-        for edit, (start, end) in zip(self.edits, self.spans, strict=True):
-            pieces += [data[pos:start], edit.new.encode("utf-8")]
-            pos = end
-        pieces.append(data[pos:])
-        return pieces
+        return splice_bytes(self.source, edits)
 
     def byte_edits(self) -> list[tuple[int, int, bytes]] | None:
         """The edits as `(start, end, new_bytes)` in the old bytes, or None when the

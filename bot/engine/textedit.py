@@ -49,6 +49,19 @@ def apply_edits(old: str, edits: Sequence[TextEdit]) -> str:
 _NOT_CONTINUATION = bytes(b for b in range(256) if not 0x80 <= b < 0xC0)
 
 
+def splice_bytes(data: bytes, edits: Iterable[tuple[int, int, bytes]]) -> list[bytes | memoryview]:
+    """`data` with byte ranges replaced (`(start, end, new)`, sorted and apart), in
+    pieces: the unchanged ones are views of `data`, so a 4 MB file is not copied."""
+    view = memoryview(data)
+    pieces: list[bytes | memoryview] = []
+    pos = 0
+    for start, end, new in edits:
+        pieces += [view[pos:start], new]
+        pos = end
+    pieces.append(view[pos:])
+    return pieces
+
+
 def byte_offsets(data: bytes, offsets: Sequence[int]) -> list[int]:
     """The byte offsets in UTF-8 `data` of character offsets into its decoded text
     (ascending).
@@ -201,7 +214,7 @@ def _range(start: int, count: int) -> str:
 
 
 def write_files_atomically(
-    root: Path, contents: Mapping[str, str | Sequence[bytes]], durable: bool = True
+    root: Path, contents: Mapping[str, str | Sequence[bytes | memoryview]], durable: bool = True
 ) -> list[str]:
     """Write several files so that none is ever half-written.
 

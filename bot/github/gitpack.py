@@ -28,6 +28,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.engine.textedit import splice_bytes
+
 # Object types as a pack numbers them.
 _COMMIT, _TREE, _BLOB, _OFS_DELTA = 1, 2, 3, 6
 _TYPE_NAMES = {_COMMIT: b"commit", _TREE: b"tree", _BLOB: b"blob"}
@@ -49,14 +51,7 @@ class Patched:
 
     def pieces(self) -> list[bytes | memoryview]:
         """The new content, in pieces (the unchanged ones are views of `old`)."""
-        data = memoryview(self.old)
-        pieces: list[bytes | memoryview] = []
-        pos = 0
-        for start, end, new in self.edits:
-            pieces += [data[pos:start], new]
-            pos = end
-        pieces.append(data[pos:])
-        return pieces
+        return splice_bytes(self.old, self.edits)
 
 
 FileContent = Patched | Iterable[bytes | memoryview]
@@ -336,27 +331,20 @@ def write_commit(
     trees = {d: parse_tree(found[s] or b"") for d, s in specs.items()}
 
     pack = PackWriter()
-    changed: dict[str, list[tuple[bytes, bytes, bytes]]] = {d: list(e) for d, e in trees.items()}
     for path, content in sorted(files.items()):
         folder, _, name = path.rpartition("/")
-        entries = changed[folder]
-        old = next((e for e in entries if e[1] == name.encode("utf-8")), None)
-        if old is not None and old[0] == _DIR_MODE:
+        if not _put(trees[folder], name, _add_file(pack, content), folder=False):
             raise PackError(f"{path} is a directory in {base}")
-        mode = old[0] if old is not None else _FILE_MODE
-        _set(entries, (mode, name.encode("utf-8"), _add_file(pack, content)))
     # The trees from the deepest up: each changed folder's new id goes into its parent.
     for folder in sorted(dirs - {""}, key=lambda d: -d.count("/")):
         parent, _, name = folder.rpartition("/")
-        old = next((e for e in changed[parent] if e[1] == name.encode("utf-8")), None)
-        if old is not None and old[0] != _DIR_MODE:
+        oid = pack.add(_TREE, [tree_bytes(trees[folder])])
+        if not _put(trees[parent], name, oid, folder=True):
             raise PackError(f"{folder} is a file in {base}")
-        oid = pack.add(_TREE, [tree_bytes(changed[folder])])
-        _set(changed[parent], (_DIR_MODE, name.encode("utf-8"), oid))
-    root = pack.add(_TREE, [tree_bytes(changed[""])])
+    root = pack.add(_TREE, [tree_bytes(trees[""])])
 
-    name, email = author
-    stamp = f"{name} <{email}> {int(time.time())} +0000".encode()
+    who, email = author
+    stamp = f"{who} <{email}> {int(time.time())} +0000".encode()
     text = message.rstrip("\n").encode("utf-8") + b"\n"  # as `git commit -m` keeps it
     head = b"tree %s\nparent %s\nauthor %s\ncommitter %s\n\n" % (
         root.hex().encode(),
@@ -386,14 +374,21 @@ def _add_file(pack: PackWriter, content: FileContent) -> bytes:
     return oid
 
 
-def _set(entries: list[tuple[bytes, bytes, bytes]], entry: tuple[bytes, bytes, bytes]) -> None:
-    """Replace the entry of that name, or insert it where git's order puts it."""
-    for i, old in enumerate(entries):
-        if old[1] == entry[1]:
-            entries[i] = entry
-            return
-    entries.append(entry)
+def _put(entries: list[tuple[bytes, bytes, bytes]], name: str, oid: bytes, folder: bool) -> bool:
+    """Point the tree entry `name` at `oid`: an entry of that name keeps its mode, a new
+    one is inserted where git's order puts it (mode 40000 for a folder, else 100644).
+    False, changing nothing, when the name is there as the other kind (a file where a
+    folder is asked for, or the other way)."""
+    raw = name.encode("utf-8")
+    for i, (mode, old_name, _) in enumerate(entries):
+        if old_name == raw:
+            if (mode == _DIR_MODE) != folder:
+                return False
+            entries[i] = (mode, raw, oid)
+            return True
+    entries.append((_DIR_MODE if folder else _FILE_MODE, raw, oid))
     entries.sort(key=_sort_key)
+    return True
 
 
 def _pack_dir(repo: Path) -> Path:
