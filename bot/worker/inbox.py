@@ -13,7 +13,8 @@ Two backends behind one interface (`Inbox`), chosen by `open_inbox(location)`:
   web process and the worker processes of one machine. WAL mode lets the web process
   write while a worker reads; every write is one short transaction (`BEGIN IMMEDIATE`).
   Concurrent `put`s of one process are committed together (group commit: one fsync for
-  all of them), and each returns only after its row is durable.
+  all of them), and each returns only after its row is durable. `put_many` stores rows
+  a caller has gathered itself (the ASGI webhook's committer) in one transaction.
 - PostgreSQL (`PostgresInbox`, `bot/worker/inbox_pg.py`), for a `postgresql://` URL:
   many worker processes on many machines share one inbox.
 """
@@ -24,7 +25,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +85,14 @@ class Inbox(Protocol):
         `payload_json`: `payload` as JSON text when the caller already has it (the
         webhook's body, verified and parsed): stored as it is instead of being
         serialised again."""
+        ...
+
+    def put_many(self, rows: Sequence[NewDelivery]) -> list[bool]:
+        """Store several deliveries in one transaction (one commit, one fsync).
+
+        Returns, for each row in order, whether it was new (False: its id was stored
+        before, or earlier in `rows`). All or nothing: when this raises, none of the
+        rows is stored, and every caller that gave a row must hear of the error."""
         ...
 
     def claim(self, owner: str, lease_seconds: float) -> Job | None:
@@ -147,6 +156,30 @@ def open_inbox(location: str | Path, clock: Clock = time.time, *, role: str = "w
 
         return PostgresInbox(text, clock, application_name=f"authorbot-{role}")
     return SqliteInbox(Path(text), clock)
+
+
+@dataclass(frozen=True)
+class NewDelivery:
+    """One delivery to store with `Inbox.put_many`: what `Inbox.put` takes, as a value.
+
+    `payload_json` is the payload as JSON text (the webhook's body as it came);
+    `received_at` orders the claims (None: the inbox's clock when it is stored).
+    """
+
+    id: str
+    event: str
+    payload_json: str
+    action: str | None = None
+    repository: str | None = None
+    issue: int | None = None
+    installation: int | None = None
+    received_at: float | None = None
+
+    def params(self, now: float) -> tuple[Any, ...]:
+        """The INSERT's parameters, in the `deliveries` table's column order."""
+        received = now if self.received_at is None else self.received_at
+        return (self.id, self.event, self.action, self.repository, self.issue,
+                self.installation, self.payload_json, received)  # fmt: skip
 
 
 T = TypeVar("T")
@@ -235,15 +268,15 @@ class SqliteInbox:
         two rows, a quarter of a millisecond of CPU each.)
         """
         item = _PendingPut(
-            (
+            NewDelivery(
                 delivery_id,
                 event,
-                action,
-                repository,
-                issue,
-                installation,
                 json.dumps(payload) if payload_json is None else payload_json,
-                self._clock(),
+                action=action,
+                repository=repository,
+                issue=issue,
+                installation=installation,
+                received_at=self._clock(),  # arrival order, not the order of the commit
             )
         )
         with self._queue_lock:
@@ -269,24 +302,38 @@ class SqliteInbox:
 
     def _commit_puts(self, batch: list[_PendingPut]) -> None:
         try:
-            with self._tx() as db:
-                for pending in batch:
-                    cur = db.execute(
-                        "INSERT OR IGNORE INTO deliveries (id, event, action, repository,"
-                        " issue, installation, payload, received_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        pending.params,
-                    )
-                    pending.new = cur.rowcount == 1
+            news = self.put_many([pending.row for pending in batch])
         except BaseException as exc:  # nothing of the batch is stored: every caller hears so
             for pending in batch:
                 pending.new = False
                 pending.error = exc if isinstance(exc, Exception) else RuntimeError(repr(exc))
             raise
+        else:
+            for pending, new in zip(batch, news, strict=True):
+                pending.new = new
         finally:
             for pending in batch:
                 pending.done = True
                 pending.wake.set()
+
+    def put_many(self, rows: Sequence[NewDelivery]) -> list[bool]:
+        """Store `rows` in one transaction (one fsync); for each, whether it was new (see
+        `Inbox.put_many`). A row whose id is stored already, or comes earlier in `rows`,
+        is left as it is. When this raises, nothing of `rows` is stored."""
+        if not rows:
+            return []
+        now = self._clock()
+        with self._tx() as db:
+            return [
+                db.execute(
+                    "INSERT OR IGNORE INTO deliveries (id, event, action, repository,"
+                    " issue, installation, payload, received_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    row.params(now),
+                ).rowcount
+                == 1
+                for row in rows
+            ]
 
     def claim(self, owner: str, lease_seconds: float) -> Job | None:
         """Lease the oldest ready delivery to `owner`, or None when nothing is ready.
@@ -418,7 +465,7 @@ def _retry(statement: Callable[[], T]) -> T:
 class _PendingPut:
     """One `put` waiting for the group commit."""
 
-    params: tuple[Any, ...]
+    row: NewDelivery
     new: bool = False
     done: bool = False
     error: Exception | None = None

@@ -4,7 +4,8 @@ The same table and the same guarantees as the SQLite inbox (`bot/worker/inbox.py
 
 - `put` is one autocommitted `INSERT ... ON CONFLICT (id) DO NOTHING`: the row is
   durable (PostgreSQL's `synchronous_commit`, on by default) before the webhook is
-  answered, and a redelivered id is stored once.
+  answered, and a redelivered id is stored once. `put_many` sends the same statement
+  for many rows in one transaction (one commit: one WAL flush) and one round trip.
 - `claim` takes the oldest ready row with `FOR UPDATE SKIP LOCKED`, so workers claiming
   at the same moment take different rows instead of queueing behind each other.
 - One issue at a time: a row is not ready while another row of its repository and
@@ -29,13 +30,14 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import psycopg
 from psycopg.rows import dict_row
 
+from bot.worker.inbox import NewDelivery
 from bot.worker.job import ROW_FIELDS, Clock, Job, LeaseLost
 
 log = logging.getLogger(__name__)
@@ -202,25 +204,46 @@ class PostgresInbox:
         """Store a delivery durably (committed when this returns). Returns False when
         this id was stored before. `payload_json`: `payload` as JSON text, stored as it
         is (see `Inbox.put`)."""
-        params = (
+        row = NewDelivery(
             delivery_id,
             event,
-            action,
-            repository,
-            issue,
-            installation,
             json.dumps(payload) if payload_json is None else payload_json,
-            self._clock(),
+            action=action,
+            repository=repository,
+            issue=issue,
+            installation=installation,
         )
+        return self.put_many([row])[0]
 
-        def insert(conn: psycopg.Connection[Any]) -> bool:
-            cur = conn.execute(
-                "INSERT INTO deliveries (id, event, action, repository, issue, installation,"
-                " payload, received_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
-                " ON CONFLICT (id) DO NOTHING",
-                params,
-            )
-            return cur.rowcount == 1
+    def put_many(self, rows: Sequence[NewDelivery]) -> list[bool]:
+        """Store `rows` in one transaction; for each, whether it was new (see
+        `Inbox.put_many`). When this raises, nothing of `rows` is stored.
+
+        Tried again over a broken connection like every statement: a commit whose answer
+        was lost finds its rows stored on the second try and calls them not new (as a
+        redelivery would be), which is safe: they are stored once, and durable."""
+        if not rows:
+            return []
+        now = self._clock()
+        params = [row.params(now) for row in rows]
+
+        def insert(conn: psycopg.Connection[Any]) -> list[bool]:
+            with conn.transaction(), conn.cursor() as cur:
+                # One pipeline: every INSERT goes out before the first answer comes back.
+                cur.executemany(
+                    "INSERT INTO deliveries (id, event, action, repository, issue,"
+                    " installation, payload, received_at)"
+                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+                    " ON CONFLICT (id) DO NOTHING RETURNING id",
+                    params,
+                    returning=True,
+                )
+                news = []
+                while True:
+                    news.append(cur.fetchone() is not None)  # no row back: stored before
+                    if not cur.nextset():
+                        break
+                return news
 
         return self._with_connection(insert)
 

@@ -3,9 +3,11 @@ clock): dedupe, leases, per-issue order, retries."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from bot.worker.inbox import Inbox, LeaseLost, open_inbox
+from bot.worker.inbox import Inbox, LeaseLost, NewDelivery, open_inbox
 
 
 class Clock:
@@ -105,3 +107,36 @@ def test_prune_removes_old_done_deliveries_only(inbox, clock):
     assert inbox.prune(50) == 1
     assert inbox.get("done-long-ago") is None
     assert inbox.get("failed")["state"] == "failed" and inbox.get("recent") is not None
+
+
+def row(delivery: str, issue: int | None = 1) -> NewDelivery:
+    return NewDelivery(delivery, "issues", f'{{"n": "{delivery}"}}', "opened", "o/r", issue)
+
+
+def test_put_many_stores_a_batch_in_one_go_and_says_which_were_new(inbox_location, inbox, clock):
+    assert put(inbox, clock, "old") is True
+    news = inbox.put_many([row("a"), row("old"), row("b", issue=2), row("a")])
+    assert news == [True, False, True, False]  # stored before, or earlier in the batch
+    assert inbox.put_many([]) == []
+    inbox.close()
+    again = open_inbox(inbox_location, clock=clock)
+    assert again.counts() == {"queued": 3}
+    assert again.get("a")["payload"] == '{"n": "a"}'
+    assert (again.get("b")["issue"], again.get("b")["action"]) == (2, "opened")
+    again.close()
+
+
+def test_put_many_keeps_the_arrival_time_it_is_given(inbox, clock):
+    # The ASGI committer stamps rows when they arrive: "late" arrived first, so its
+    # issue's claims start with it although it was stored second.
+    inbox.put_many([replace(row("late"), received_at=clock.now - 5)])
+    inbox.put_many([row("early")])
+    assert inbox.claim("w", 10).id == "late"
+
+
+def test_put_many_stores_nothing_of_a_batch_that_fails(inbox_location, inbox, clock):
+    bad = replace(row("bad"), payload_json=object())  # type: ignore[arg-type]  # cannot be bound
+    with pytest.raises(Exception):  # noqa: B017 - each backend raises its own error
+        inbox.put_many([row("a"), bad, row("b")])
+    assert inbox.get("a") is None and inbox.get("b") is None
+    assert inbox.put_many([row("a")]) == [True]  # the inbox still works
