@@ -13,8 +13,14 @@ from collections.abc import Callable
 from flask import Flask, Response, jsonify, request
 
 from bot.worker.inbox import Inbox
-from bot.worker.logs import event_name
-from webhooks.delivery import HANDLED_EVENTS, DeliveryRejected, read_delivery
+from webhooks.delivery import (
+    Answer,
+    DeliveryRejected,
+    answer_rejected,
+    answer_stored,
+    answer_without_storing,
+    read_delivery,
+)
 
 log = logging.getLogger(__name__)
 
@@ -50,30 +56,10 @@ def create_app(
             headers = dict(request.headers.items())
             delivery = read_delivery(headers, request.get_data(cache=False), secret, max_body)
         except DeliveryRejected as exc:
-            log.warning(
-                "refused a delivery: %s",
-                exc.reason,
-                extra={"delivery": request.headers.get("X-GitHub-Delivery"), "status": exc.status},
-            )
-            return jsonify(error=exc.reason), exc.status
-        extra = {
-            "delivery": delivery.id,
-            "issue": delivery.issue_number,
-            "event": event_name(delivery.event, delivery.action),
-        }
-        if delivery.event == "ping":
-            log.info("ping", extra=extra)
-            return jsonify(msg="pong"), 200
-        if delivery.event not in HANDLED_EVENTS:
-            log.info("event not handled; ignored", extra=extra)
-            return "", 204
-        if serves is not None and not serves(delivery.repository):
-            log.warning(
-                "a delivery about repository %s, which this bot does not work on; ignored",
-                delivery.repository,
-                extra=extra,
-            )
-            return "", 204
+            return _answer(answer_rejected(exc, request.headers.get("X-GitHub-Delivery")))
+        answer = answer_without_storing(delivery, serves)
+        if answer is not None:
+            return _answer(answer)
         new = inbox.put(
             delivery.id,
             delivery.event,
@@ -84,10 +70,10 @@ def create_app(
             installation=delivery.installation_id,
             payload_json=delivery.text,  # the body as GitHub sent it: no second json.dumps
         )
-        log.info("stored" if new else "already stored; not queued again", extra=extra)
+        response = _answer(answer_stored(delivery, new))
         if new and on_stored is not None:
             on_stored()
-        return jsonify(stored=new, delivery=delivery.id), 202 if new else 200
+        return response
 
     @app.errorhandler(413)
     def too_large(_: Exception) -> tuple[Response, int]:
@@ -102,3 +88,11 @@ def create_app(
         return jsonify(ok=True, inbox=counts), 200
 
     return app
+
+
+def _answer(answer: Answer) -> tuple[Response | str, int]:
+    """Log the answer's line and turn it into Flask's return value."""
+    log.log(answer.level, answer.message, *answer.args, extra=answer.log_fields)
+    if answer.body is None:
+        return "", answer.status
+    return jsonify(answer.body), answer.status

@@ -1,17 +1,23 @@
-"""Turning an HTTP request into a verified webhook delivery: a pure function, no Flask.
+"""Turning an HTTP request into a verified webhook delivery and deciding the answer:
+pure functions, no Flask, no event loop.
 
 `read_delivery(headers, body, secret, max_bytes)` either returns a `Delivery` or raises
-`DeliveryRejected` carrying the HTTP status to answer with. The transport (Flask) only
-passes values in and writes the answer out.
+`DeliveryRejected` carrying the HTTP status to answer with. `answer_without_storing`
+says what to answer a delivery that is not stored (a ping, an event the bot does not
+handle, another repository), or None when it is to be stored; `answer_stored` what to
+answer once it is. Both transports (the Flask route, `webhooks/app.py`, and the ASGI
+route, `webhooks/asgi.py`) only pass values in, store, log and write the answer out.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.worker.logs import event_name
 from webhooks import signature
 
 # Events the worker acts on; everything else is acknowledged with 204 and dropped.
@@ -121,3 +127,78 @@ def read_delivery(
     if not isinstance(payload, dict):
         raise DeliveryRejected(400, "the JSON body is not an object")
     return Delivery(delivery_id, event, payload, text)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a webhook route answers and logs for one request.
+
+    `body` is the JSON object answered (None: no body, for 204); the log line is
+    `message % args` at `level`, with `log_fields` as its extra fields.
+    """
+
+    status: int
+    body: dict[str, Any] | None
+    level: int
+    message: str
+    args: tuple[Any, ...] = ()
+    log_fields: dict[str, Any] | None = None
+
+
+def log_fields(delivery: Delivery) -> dict[str, Any]:
+    """The extra fields of a delivery's log lines (`bot/worker/logs.py` prints them)."""
+    return {
+        "delivery": delivery.id,
+        "issue": delivery.issue_number,
+        "event": event_name(delivery.event, delivery.action),
+    }
+
+
+def answer_rejected(exc: DeliveryRejected, delivery_id: str | None) -> Answer:
+    """The answer to a request `read_delivery` refused (`delivery_id`: its header)."""
+    return Answer(
+        exc.status,
+        {"error": exc.reason},
+        logging.WARNING,
+        "refused a delivery: %s",
+        (exc.reason,),
+        {"delivery": delivery_id, "status": exc.status},
+    )
+
+
+def answer_without_storing(
+    delivery: Delivery, serves: Callable[[str | None], bool] | None
+) -> Answer | None:
+    """The answer to a delivery that is not stored, or None when it is to be stored.
+
+    A ping is answered 200 `pong`; an event the worker does not act on, and an event
+    about a repository `serves` says no to (None: every repository), 204.
+    """
+    fields = log_fields(delivery)
+    if delivery.event == "ping":
+        return Answer(200, {"msg": "pong"}, logging.INFO, "ping", (), fields)
+    if delivery.event not in HANDLED_EVENTS:
+        return Answer(204, None, logging.INFO, "event not handled; ignored", (), fields)
+    if serves is not None and not serves(delivery.repository):
+        return Answer(
+            204,
+            None,
+            logging.WARNING,
+            "a delivery about repository %s, which this bot does not work on; ignored",
+            (delivery.repository,),
+            fields,
+        )
+    return None
+
+
+def answer_stored(delivery: Delivery, new: bool) -> Answer:
+    """The answer once the delivery is committed: 202 when it is new, 200 when its id
+    was stored before (a redelivery, queued once)."""
+    return Answer(
+        202 if new else 200,
+        {"stored": new, "delivery": delivery.id},
+        logging.INFO,
+        "stored" if new else "already stored; not queued again",
+        (),
+        log_fields(delivery),
+    )
