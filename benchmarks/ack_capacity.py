@@ -14,8 +14,11 @@ fresh SQLite inbox (WAL, synchronous=FULL: every 2xx after its commit's fsync).
 
 Setups: today's deployment (gunicorn 1 process x 32 gthread threads, docs/BOT.md),
 gunicorn with two processes, granian (if installed: HTTP in Rust, the Flask app in
-its blocking threads), and the floors: the same servers with a Flask route that only
-reads the body and answers 204, and with a bare WSGI function (no Flask).
+its blocking threads), granian's ASGI interface on `webhooks.asgi:app` (the webhook
+route on the event loop, rows committed in groups by one committer thread; and, to
+compare, each row stored by `inbox.put` in a pool thread), and the floors: the same
+servers with a Flask route that only reads the body and answers 204, and with a bare
+WSGI function (no Flask).
 
 Figures per setup: deliveries per second, ack latency p50 / p99 / max (wrk's), the
 server's CPU ms per delivery (user + system of its processes, from /proc) and the
@@ -90,7 +93,27 @@ def _granian(app: str, workers: int, threads: int) -> list[str]:
     ]
 
 
+def _granian_asgi(app: str, workers: int) -> list[str]:
+    return [
+        str(BIN / "granian"),
+        "--interface",
+        "asgi",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--no-ws",
+        app,
+    ]
+
+
 WEBHOOK = "webhooks.wsgi:app"
+ASGI_WEBHOOK = "webhooks.asgi:app"
+ASGI_EXECUTOR = "benchmarks.asgi_variants:executor_app"
 FLASK_FLOOR = "benchmarks.floorapp:flask_app"
 BARE_FLOOR = "benchmarks.floorapp:raw_app"
 
@@ -100,6 +123,13 @@ SETUPS: list[tuple[str, list[str], bool]] = [
     ("webhook, gunicorn 2 x gthread 16", _gunicorn(WEBHOOK, 2, 16), True),
     ("webhook, granian 1 x 32", _granian(WEBHOOK, 1, 32), True),
     ("webhook, granian 2 x 16", _granian(WEBHOOK, 2, 16), True),
+    ("webhook, granian ASGI 1 worker (webhooks.asgi:app)", _granian_asgi(ASGI_WEBHOOK, 1), True),
+    ("webhook, granian ASGI 2 workers (webhooks.asgi:app)", _granian_asgi(ASGI_WEBHOOK, 2), True),
+    (
+        "webhook, granian ASGI 1 worker, run_in_executor(inbox.put) instead of the committer",
+        _granian_asgi(ASGI_EXECUTOR, 1),
+        True,
+    ),
     (
         "floor: Flask route reads the body, 204; gunicorn 1 x gthread 32",
         _gunicorn(FLASK_FLOOR, 1, 32),

@@ -25,7 +25,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
-from bot.worker.inbox import Inbox, NewDelivery
+from bot.settings import Settings
+from bot.worker.inbox import Inbox, NewDelivery, open_inbox
 from bot.worker.job import Clock
 from webhooks.delivery import (
     Answer,
@@ -312,3 +313,27 @@ async def _send_json(send: Send, status: int, body: dict[str, Any] | None) -> No
         headers.append((b"content-type", b"application/json"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": data})
+
+
+def asgi_app(settings: Settings, make_store: Callable[[Inbox], Store] = Committer) -> WebhookAck:
+    """The ASGI app of a deployment (`webhooks/asgi.py`): the settings' inbox, opened
+    once and shared by the webhook route and the Flask app (`bot.service.build_app`).
+
+    Raises:
+        SystemExit: no webhook secret is set (the server would accept nothing).
+    """
+    from a2wsgi import WSGIMiddleware
+
+    from bot.service import build_app
+
+    inbox = open_inbox(settings.inbox_location, role="web", background_checkpoint=True)
+    # a2wsgi's types of a WSGI and an ASGI app are narrower than Flask's and ours.
+    flask: Any = build_app(settings, inbox=inbox)
+    adapted: Any = WSGIMiddleware(flask)
+    return WebhookAck(
+        adapted,
+        make_store(inbox),
+        settings.webhook_secret,
+        max_body=settings.max_body,
+        serves=settings.serves,
+    )

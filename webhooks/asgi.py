@@ -9,26 +9,10 @@ own process (`authorbot worker`), as beside gunicorn.
 
 from __future__ import annotations
 
-from typing import Any
-
-from a2wsgi import WSGIMiddleware
-
-from bot.service import build_app
 from bot.settings import Settings
-from bot.worker.inbox import open_inbox
 from bot.worker.logs import setup_logging
-from webhooks.ack import Committer, WebhookAck
+from webhooks.ack import asgi_app
 
 _settings = Settings.from_env()
 setup_logging(_settings.log_level)
-_inbox = open_inbox(_settings.inbox_location, role="web")
-# a2wsgi's types of a WSGI and an ASGI app are narrower than Flask's and ours.
-_flask: Any = build_app(_settings, inbox=_inbox)
-_adapted: Any = WSGIMiddleware(_flask)
-app = WebhookAck(
-    _adapted,
-    Committer(_inbox),
-    _settings.webhook_secret,
-    max_body=_settings.max_body,
-    serves=_settings.serves,
-)
+app = asgi_app(_settings)

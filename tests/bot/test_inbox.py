@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.worker.inbox import Inbox, LeaseLost, NewDelivery, open_inbox
+from bot.worker.inbox import Inbox, LeaseLost, NewDelivery, SqliteInbox, open_inbox
 
 
 class Clock:
@@ -140,3 +140,42 @@ def test_put_many_stores_nothing_of_a_batch_that_fails(inbox_location, inbox, cl
         inbox.put_many([row("a"), bad, row("b")])
     assert inbox.get("a") is None and inbox.get("b") is None
     assert inbox.put_many([row("a")]) == [True]  # the inbox still works
+
+
+def test_put_many_takes_large_batches(inbox, clock):
+    assert inbox.put_many([row(f"x-{i}") for i in range(1, 300, 2)]) == [True] * 150
+    news = inbox.put_many([row(f"x-{i}", issue=i) for i in range(300)] + [row("x-298")])
+    assert news == [i % 2 == 0 for i in range(300)] + [False]
+    assert inbox.counts() == {"queued": 300}
+    assert inbox.get("x-8")["issue"] == 8 and inbox.get("x-7")["issue"] == 1
+
+
+def test_a_background_checkpoint_copies_the_log_into_the_database_file(tmp_path):
+    """With `background_checkpoint` the commits do not copy the write-ahead log into the
+    database file (SQLite's auto-checkpoint is off); a thread does, soon after."""
+    import shutil
+    import sqlite3
+    import time
+
+    box = SqliteInbox(tmp_path / "inbox.sqlite3", background_checkpoint=True)
+    try:
+        assert box.put_many([row(f"r-{i}") for i in range(50)]) == [True] * 50
+        deadline = time.monotonic() + 10
+        while True:
+            # The database file alone, without its log: what the checkpoints copied.
+            shutil.copy(tmp_path / "inbox.sqlite3", tmp_path / "copy.sqlite3")
+            copy = sqlite3.connect(tmp_path / "copy.sqlite3")
+            try:
+                count = copy.execute("SELECT COUNT(*) FROM deliveries").fetchone()[0]
+            except sqlite3.OperationalError:  # not even the table is copied yet
+                count = 0
+            finally:
+                copy.close()
+            if count == 50 or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert count == 50
+        assert box.put_many([row("r-0"), row("r-50")]) == [False, True]
+    finally:
+        box.close()
+    assert open_inbox(tmp_path / "inbox.sqlite3").counts() == {"queued": 51}
