@@ -37,8 +37,7 @@ from typing import Any, TypeVar
 import psycopg
 from psycopg.rows import dict_row
 
-from bot.worker.inbox import NewDelivery
-from bot.worker.job import ROW_FIELDS, Clock, Job, LeaseLost
+from bot.worker.job import ROW_FIELDS, Clock, Job, LeaseLost, NewDelivery
 
 log = logging.getLogger(__name__)
 

@@ -48,3 +48,27 @@ class LeaseLost(Exception):
 
 # The columns `Inbox.rows()` gives (everything but the payload).
 ROW_FIELDS = "id, event, action, repository, issue, state, attempts, last_error"
+
+
+@dataclass(frozen=True)
+class NewDelivery:
+    """One delivery to store with `Inbox.put_many`: what `Inbox.put` takes, as a value.
+
+    `payload_json` is the payload as JSON text (the webhook's body as it came);
+    `received_at` orders the claims (None: the inbox's clock when it is stored).
+    """
+
+    id: str
+    event: str
+    payload_json: str
+    action: str | None = None
+    repository: str | None = None
+    issue: int | None = None
+    installation: int | None = None
+    received_at: float | None = None
+
+    def params(self, now: float) -> tuple[Any, ...]:
+        """The INSERT's parameters, in the `deliveries` table's column order."""
+        received = now if self.received_at is None else self.received_at
+        return (self.id, self.event, self.action, self.repository, self.issue,
+                self.installation, self.payload_json, received)  # fmt: skip
