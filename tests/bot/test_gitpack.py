@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import random
 import subprocess
+import zlib
 from pathlib import Path
 
 import pytest
 
-from bot.github.gitpack import Patched, delta
+from bot.github.gitpack import Patched, _stored_zlib, delta
 from bot.github.gitrepo import DataClone, GitError
 from bot.standins.datarepo import git, make_data_repo
 
@@ -152,3 +153,14 @@ def test_a_delta_copies_the_unchanged_ranges_and_inserts_the_rest():
     # 256,000 bytes, most of them copied: the delta holds the inserts and a few
     # instructions (copies of at most 64 KiB each).
     assert 200 + 3 < len(data) < 300
+
+
+@pytest.mark.parametrize("sizes", [[0], [1], [0xFFFF], [0x10000], [200_001], [70_000, 0, 5]])
+def test_bytes_stored_uncompressed_are_a_zlib_stream_zlib_reads(sizes):
+    rng = random.Random(sum(sizes))
+    pieces = [rng.randbytes(n) for n in sizes]
+    stream = b"".join(_stored_zlib(pieces))
+    whole = b"".join(pieces)
+    assert zlib.decompress(stream) == whole
+    # Stored: the bytes plus 5 a block of at most 64 KiB, the header and the checksum.
+    assert len(stream) == len(whole) + 5 * max(1, -(-len(whole) // 0xFFFF)) + 6
