@@ -282,7 +282,7 @@ def _base_distance(distance: int) -> bytes:
     return bytes(reversed(out))
 
 
-def _write_durably(path: Path, chunks: Iterable[bytes]) -> None:
+def _write_durably(path: Path, chunks: Iterable[bytes | memoryview]) -> None:
     """Write a file under a temporary name, flush it to disk, then give it its name."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="tmp_authorbot_")
     try:
