@@ -24,7 +24,7 @@ import subprocess
 import tempfile
 import time
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -332,12 +332,15 @@ def write_commit(
     files: Mapping[str, FileContent],
     message: str,
     author: tuple[str, str],
+    known: MutableMapping[str, bytes | None] | None = None,
 ) -> str:
     """Write, as one pack in `repo`'s object store, a commit on `base` whose files are
     those of `base` but `files` (by path from the repository's root); returns its id.
 
     A `Patched` file goes in as a delta against its old bytes; any other content whole.
-    The files keep their mode (a new one gets 100644).
+    The files keep their mode (a new one gets 100644). `known`: trees read before, by
+    `read_trees` spec (they name a commit, so they never change), read from and added
+    to: approvals on one base read its trees once.
 
     Raises:
         PackError: a path names a directory of `base`, or runs through a file; `base`
@@ -350,7 +353,11 @@ def write_commit(
         parts = path.split("/")
         dirs.update("/".join(parts[:i]) for i in range(1, len(parts)))
     specs = {d: f"{base}^{{tree}}" if d == "" else f"{base}:{d}" for d in dirs}
-    found = read_trees(repo, env, list(specs.values()))
+    known = {} if known is None else known
+    missing = [spec for spec in specs.values() if spec not in known]
+    if missing:
+        known.update(read_trees(repo, env, missing))
+    found = {spec: known[spec] for spec in specs.values()}
     if found[specs[""]] is None:
         raise PackError(f"{base} has no tree")
     trees = {d: parse_tree(found[s] or b"") for d, s in specs.items()}

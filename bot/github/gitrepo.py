@@ -87,6 +87,8 @@ class DataClone:
         self._fetched: tuple[str, ...] = ()  # the prefixes this job's `sync` fetched
         self._pushed: set[str] = set()  # branches pushed since: their tracking refs lag
         self._from_sync: set[str] = set()  # `_seen` heads read from a tracking ref
+        # The trees `commit_files` read of a base, by that base (commits never change).
+        self._trees: dict[str, dict[str, bytes | None]] = {}
 
     @property
     def _dirty_marker(self) -> Path:
@@ -339,8 +341,12 @@ class DataClone:
         """
         if not files:
             raise GitError("the plan wrote no files")
+        if base not in self._trees:
+            self._trees = {base: {}}  # the trees of the last base only
         try:
-            commit = write_commit(self.path, self._env(), base, files, message, self.author)
+            commit = write_commit(
+                self.path, self._env(), base, files, message, self.author, self._trees[base]
+            )
         except PackError as exc:
             raise GitError(f"cannot write the commit: {exc}") from exc
         self._keep(commit)
