@@ -360,20 +360,23 @@ def write_commit(
     found = {spec: known[spec] for spec in specs.values()}
     if found[specs[""]] is None:
         raise PackError(f"{base} has no tree")
-    trees = {d: parse_tree(found[s] or b"") for d, s in specs.items()}
+    trees = {d: found[s] or b"" for d, s in specs.items()}
 
     pack = PackWriter()
     for path, content in sorted(files.items()):
         folder, _, name = path.rpartition("/")
-        if not _put(trees[folder], name, _add_file(pack, content), folder=False):
+        tree = _put(trees[folder], name, _add_file(pack, content), folder=False)
+        if tree is None:
             raise PackError(f"{path} is a directory in {base}")
+        trees[folder] = tree
     # The trees from the deepest up: each changed folder's new id goes into its parent.
     for folder in sorted(dirs - {""}, key=lambda d: -d.count("/")):
         parent, _, name = folder.rpartition("/")
-        oid = pack.add(_TREE, [tree_bytes(trees[folder])])
-        if not _put(trees[parent], name, oid, folder=True):
+        tree = _put(trees[parent], name, pack.add(_TREE, [trees[folder]]), folder=True)
+        if tree is None:
             raise PackError(f"{folder} is a file in {base}")
-    root = pack.add(_TREE, [tree_bytes(trees[""])])
+        trees[parent] = tree
+    root = pack.add(_TREE, [trees[""]])
 
     who, email = author
     stamp = f"{who} <{email}> {int(time.time())} +0000".encode()
@@ -406,21 +409,28 @@ def _add_file(pack: PackWriter, content: FileContent) -> bytes:
     return oid
 
 
-def _put(entries: list[tuple[bytes, bytes, bytes]], name: str, oid: bytes, folder: bool) -> bool:
-    """Point the tree entry `name` at `oid`: an entry of that name keeps its mode, a new
-    one is inserted where git's order puts it (mode 40000 for a folder, else 100644).
-    False, changing nothing, when the name is there as the other kind (a file where a
-    folder is asked for, or the other way)."""
+def _put(tree: bytes, name: str, oid: bytes, folder: bool) -> bytes | None:
+    """The tree `tree` with its entry `name` pointing at `oid`: an entry of that name
+    keeps its mode, a new one is inserted where git's order puts it (mode 40000 for a
+    folder, else 100644). None when the name is there as the other kind (a file where
+    a folder is asked for, or the other way).
+
+    An entry that is there has its id replaced in the bytes: parsing the 1,500 entries
+    of `data/xml` into a list and joining them again cost an approval 5-7 ms."""
     raw = name.encode("utf-8")
-    for i, (mode, old_name, _) in enumerate(entries):
-        if old_name == raw:
-            if (mode == _DIR_MODE) != folder:
-                return False
-            entries[i] = (mode, raw, oid)
-            return True
+    pos = 0
+    while pos < len(tree):
+        space = tree.index(b" ", pos)
+        nul = tree.index(b"\0", space)
+        if nul - space - 1 == len(raw) and tree.startswith(raw, space + 1):
+            if (tree[pos:space] == _DIR_MODE) != folder:
+                return None
+            return tree[: nul + 1] + oid + tree[nul + 21 :]
+        pos = nul + 21
+    entries = parse_tree(tree)
     entries.append((_DIR_MODE if folder else _FILE_MODE, raw, oid))
     entries.sort(key=_sort_key)
-    return True
+    return tree_bytes(entries)
 
 
 def _pack_dir(repo: Path) -> Path:
