@@ -112,9 +112,17 @@ class RemoteWork:
     or an ls-remote, unpacking a pushed pack, its connectivity check and housekeeping)
     runs on this machine and would count as the job's. The bot's git commands reach the
     remote through wrappers of `git upload-pack` and `git receive-pack` that log with
-    GIT_TRACE_PERFORMANCE: an upload-pack counts whole (it is all the remote's); of a
-    receive-pack only the commands it runs once the pack has come, not its wait for the
-    pack (which the bot's `pack-objects` makes)."""
+    GIT_TRACE_PERFORMANCE, and log their own commands the same way.
+
+    Two measures of it, per job (`take`):
+    - `remote_ms`: an upload-pack whole (it is all the remote's); of a receive-pack
+      only the commands it runs once the pack has come (unpacking, the connectivity
+      check, housekeeping). Its own work (its start, the refs it advertises, moving the
+      pack in, updating the ref) counts as the job's: the strict measure.
+    - `remote_whole_ms`: an upload-pack whole, and a receive-pack whole less the time the
+      bot's `pack-objects` ran (the receive-pack waits for that pack; the bot's waits
+      for the remote's advertisement and answer are the remote's). That is everything
+      but GitHub's side, as issue 13 puts it; the strict one is printed beside it."""
 
     AFTER_THE_PACK = (
         "unpack-objects",
@@ -126,42 +134,67 @@ class RemoteWork:
     )
 
     def __init__(self, workdir: Path) -> None:
-        self.logs = {side: workdir / f"{side}.trace" for side in ("upload-pack", "receive-pack")}
+        self.logs = {
+            side: workdir / f"{side}.trace" for side in ("upload-pack", "receive-pack", "bot")
+        }
         self.wrappers = {}
-        for side, log in self.logs.items():
+        for side in ("upload-pack", "receive-pack"):
             wrapper = workdir / f"{side}-traced"
-            wrapper.write_text(f'#!/bin/sh\nGIT_TRACE_PERFORMANCE={log} exec git {side} "$@"\n')
+            wrapper.write_text(
+                f'#!/bin/sh\nGIT_TRACE_PERFORMANCE={self.logs[side]} exec git {side} "$@"\n'
+            )
             wrapper.chmod(0o755)
             self.wrappers[side] = wrapper
         self._read = dict.fromkeys(self.logs, 0)
 
     def environment(self) -> dict[str, str]:
-        """The variables that make git reach `origin` through the wrappers."""
+        """The variables that make git reach `origin` through the wrappers, and log
+        the bot's own git commands."""
         return {
             "GIT_CONFIG_COUNT": "2",
             "GIT_CONFIG_KEY_0": "remote.origin.uploadpack",
             "GIT_CONFIG_VALUE_0": str(self.wrappers["upload-pack"]),
             "GIT_CONFIG_KEY_1": "remote.origin.receivepack",
             "GIT_CONFIG_VALUE_1": str(self.wrappers["receive-pack"]),
+            "GIT_TRACE_PERFORMANCE": str(self.logs["bot"]),
         }
 
-    def take_ms(self) -> float:
-        """Milliseconds of the remote's work logged since the last call."""
-        total = 0.0
-        for side, log in self.logs.items():
-            if not log.exists():
-                continue
-            with log.open(encoding="utf-8", errors="replace") as lines:
-                lines.seek(self._read[side])
-                text = lines.read()
-                self._read[side] = lines.tell()
-            counted = ("upload-pack",) if side == "upload-pack" else self.AFTER_THE_PACK
-            for line in text.splitlines():
-                seconds, _, command = line.partition(" s: git command: ")
-                words = command.split()
-                if len(words) > 1 and words[1] in counted:
-                    total += float(seconds.rsplit(" ", 1)[-1]) * 1000
-        return total
+    def take(self) -> dict[str, float]:
+        """Both measures (milliseconds) of the remote's work logged since the last call."""
+        commands = {side: self._commands(side) for side in self.logs}
+        upload = sum(ms for word, _, ms in commands["upload-pack"] if word == "upload-pack")
+        after = sum(ms for word, _, ms in commands["receive-pack"] if word in self.AFTER_THE_PACK)
+        receive = sum(ms for word, _, ms in commands["receive-pack"] if word == "receive-pack")
+        packing = sum(
+            ms
+            for word, line, ms in commands["bot"]
+            if word == "pack-objects" and "--stdout" in line  # a push's pack, not a repack
+        )
+        return {
+            "remote_ms": upload + after,
+            "remote_whole_ms": upload + max(receive - packing, after),
+        }
+
+    def _commands(self, side: str) -> list[tuple[str, str, float]]:
+        """The git commands `side`'s log gained since the last call: (the command's
+        word, its line, milliseconds)."""
+        log = self.logs[side]
+        if not log.exists():
+            return []
+        with log.open(encoding="utf-8", errors="replace") as lines:
+            lines.seek(self._read[side])
+            text = lines.read()
+            self._read[side] = lines.tell()
+        found = []
+        for line in text.splitlines():
+            seconds, _, command = line.partition(" s: git command: ")
+            words = command.split()
+            if len(words) > 1:
+                word = words[1].removeprefix("git-")
+                if words[0].endswith("git-upload-pack") or words[0].endswith("git-receive-pack"):
+                    word = words[0].rsplit("/", 1)[-1].removeprefix("git-")
+                found.append((word, command, float(seconds.rsplit(" ", 1)[-1]) * 1000))
+        return found
 
 
 def cpu_seconds() -> float:
@@ -254,7 +287,7 @@ def run_jobs(
                 issue=number,
             )
             waited, cpu = trips.seconds, cpu_seconds()
-            remote.take_ms()
+            remote.take()
             started = time.perf_counter()
             profiled = profiler is not None and kind == profile and rows
             if profiled:
@@ -271,7 +304,7 @@ def run_jobs(
                     "without_round_trips_ms": wall - (trips.seconds - waited) * 1000,
                     "cpu_ms": (cpu_seconds() - cpu) * 1000,
                     "own_ms": getattr(record, "own_ms", None),
-                    "remote_ms": remote.take_ms(),
+                    **remote.take(),
                     "github_ms": getattr(record, "github_ms", None),
                     "github_requests": getattr(record, "github_requests", None),
                 }
@@ -368,7 +401,7 @@ def main() -> int:
     print(f"status labels: {sorted(set(result['labels']))}; pull requests: {result['pulls']}")
     print(
         "| version | jobs | n | own ms (the bot's log) median / p95 / max | own ms less the "
-        "remote's work, median / p95 / max | the remote's work, ms median | "
+        "remote's work, median / p95 / max | the remote's work (`RemoteWork`), ms median | "
         "whole job less its HTTP round trips, ms median / p95 / max | CPU ms median / p95 / "
         "max | whole job ms median | GitHub requests | first job (clone, index load) ms | "
         "load average start / end |"
@@ -385,7 +418,7 @@ def main() -> int:
             print(
                 f"| {name} | {kind} | {len(picked)} | {_spread(own) if own else '(not logged)'} | "
                 f"{_spread(_less_remote(picked)) if own else '(not logged)'} | "
-                f"{statistics.median(r.get('remote_ms', 0.0) for r in picked):.0f} | "
+                f"{statistics.median(r.get('remote_whole_ms', 0.0) for r in picked):.0f} | "
                 f"{_spread([r['without_round_trips_ms'] for r in picked])} | "
                 f"{_spread([r['cpu_ms'] for r in picked])} | "
                 f"{statistics.median(r['ms'] for r in picked):.0f} | "
@@ -397,20 +430,24 @@ def main() -> int:
         if not picked:
             continue
         own, mine = [r["own_ms"] for r in picked], _less_remote(picked)
+        strict = _less_remote(picked, "remote_ms")
         median = statistics.median(mine)
         print(
             f"goal: a job's own time <= 100 ms (everything but GitHub's side, the remote's "
             f"git work apart): {'met' if median <= 100 else 'NOT met'} for {kind} jobs "
-            f"(median {median:.0f} ms, p95 {percentile(mine, 0.95):.0f} ms; with the local "
-            f"remote's git work counted as ours: median {statistics.median(own):.0f} ms, "
+            f"(median {median:.0f} ms, p95 {percentile(mine, 0.95):.0f} ms; counting the "
+            f"receive-pack's own work as ours: median {statistics.median(strict):.0f} ms, "
+            f"p95 {percentile(strict, 0.95):.0f} ms; with all the local remote's git work "
+            f"counted as ours: median {statistics.median(own):.0f} ms, "
             f"p95 {percentile(own, 0.95):.0f} ms)"
         )
     return 0
 
 
-def _less_remote(rows: list[dict[str, Any]]) -> list[float]:
-    """Each job's own time less the time the remote spent on its git commands."""
-    return [r["own_ms"] - r.get("remote_ms", 0.0) for r in rows if r["own_ms"] is not None]
+def _less_remote(rows: list[dict[str, Any]], key: str = "remote_whole_ms") -> list[float]:
+    """Each job's own time less the time the remote spent on its git commands (`key`:
+    which measure of it, see `RemoteWork`)."""
+    return [r["own_ms"] - r.get(key, 0.0) for r in rows if r["own_ms"] is not None]
 
 
 if __name__ == "__main__":

@@ -103,6 +103,7 @@ class Bot:
         # Threads of this process share the workspace: the clone's lock serialises them,
         # and the token and data root are set again inside it (Workspace.checkout).
         workspace.clone.token = token
+        workspace.clone.tracked = (config.branch_prefix, config.batch_branch_prefix)
         workspace.data_root = config.data_root
         guard = current_lease()
         if guard is not None:  # no write once the lease is lost (bot/worker/runner.py)

@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 from bot.anthology.index import DataIndex
-from bot.anthology.snapshot import write_snapshot, writer_turn
+from bot.anthology.snapshot import WRITER_NICENESS, write_snapshot, writer_turn
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ def fork_writer(index: DataIndex, path: Path) -> None:
     code = 1
     try:  # the child: nothing here may return into the caller's code
         os.setsid()
+        os.nice(WRITER_NICENESS)  # the answer is out; the next command goes first
         if os.fork() == 0:
             devnull = os.open(os.devnull, os.O_RDWR)
             for fd in (0, 1, 2):

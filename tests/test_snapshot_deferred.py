@@ -189,3 +189,24 @@ def test_write_current_writes_only_what_is_out_of_date(data_copy, tmp_path):
     people.write_text(people.read_text("utf-8") + "\n", "utf-8")
     assert write_current(data_copy, cache) is True
     assert loads_whole_from(data_copy, cache)
+
+
+def test_a_writer_runs_at_a_lower_priority_than_what_started_it(tmp_path):
+    """The worker's writer lowers its own priority first (it shares the cores with
+    the jobs): its niceness after a write that failed is its parent's plus
+    WRITER_NICENESS."""
+    script = (
+        "import os, sys\n"
+        "from bot.anthology.snapshot import WRITER_NICENESS, _main\n"
+        "before = os.nice(0)\n"
+        "code = _main([sys.argv[1], sys.argv[2]])\n"
+        "print(code, os.nice(0) - before, WRITER_NICENESS)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "no-data"), str(tmp_path / "cache")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out == ["1", "10", "10"]

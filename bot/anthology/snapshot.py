@@ -82,6 +82,9 @@ from bot.anthology.xmlscan import (
 log = logging.getLogger(__name__)
 
 FORMAT = 3
+# How much lower a snapshot writer's priority is than the process that started it: it
+# runs beside the worker's jobs (or the next command) and can wait for a core.
+WRITER_NICENESS = 10
 # The roles an occurrence can have, stored as their number here.
 ROLES = (ROLE_AUTHOR, ROLE_EDITOR, ROLE_VOLUME_EDITOR)
 # Columns of numbers are stored as the bytes of an array of this type: `marshal` reads
@@ -941,6 +944,7 @@ def _main(argv: list[str]) -> int:
     if len(argv) != 2:
         print("usage: python -m bot.anthology.snapshot ROOT CACHE_DIR", file=sys.stderr)
         return 2
+    os.nice(WRITER_NICENESS)  # background work: the worker's jobs go first for a core
     try:
         write_current(Path(argv[0]), Path(argv[1]))
     except Exception as exc:  # noqa: BLE001 - a cache: say why, never more

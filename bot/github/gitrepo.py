@@ -23,6 +23,7 @@ import base64
 import fcntl
 import logging
 import os
+import re
 import subprocess
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -78,6 +79,16 @@ class DataClone:
         # Remote branch heads `remote_head` saw in this job and nothing pushed since:
         # `push_commits` leases on them instead of asking the remote again.
         self._seen: dict[str, str | None] = {}
+        # Name prefixes of the bot's own branches (`authorbot/issue-`): `sync` fetches
+        # them with the default branch, and `remote_head` then reads them from the
+        # clone instead of asking the remote once more (`ls-remote`, a round trip to
+        # GitHub in every approval).
+        self.tracked: tuple[str, ...] = ()
+        self._fetched: tuple[str, ...] = ()  # the prefixes this job's `sync` fetched
+        self._pushed: set[str] = set()  # branches pushed since: their tracking refs lag
+        self._from_sync: set[str] = set()  # `_seen` heads read from a tracking ref
+        # The trees `commit_files` read of a base, by that base (commits never change).
+        self._trees: dict[str, dict[str, bytes | None]] = {}
 
     @property
     def _dirty_marker(self) -> Path:
@@ -194,10 +205,18 @@ class DataClone:
         self.ensure(default_branch)
         self.clear_stale_locks()
         self._seen.clear()  # a new job: what the remote held may have changed
+        self._fetched, self._pushed, self._from_sync = (), set(), set()
         remote_ref = f"refs/remotes/origin/{default_branch}"
+        prefixes = _branch_patterns(self.tracked)
         self.git(
-            "fetch", "--no-tags", "--prune", "origin", f"+refs/heads/{default_branch}:{remote_ref}"
+            "fetch",
+            "--no-tags",
+            "--prune",  # a bot branch deleted on the remote goes here too
+            "origin",
+            f"+refs/heads/{default_branch}:{remote_ref}",
+            *(f"+refs/heads/{p}*:refs/remotes/origin/{p}*" for p in prefixes),
         )
+        self._fetched = prefixes
         head = self._read_ref(remote_ref) or self.git("rev-parse", remote_ref)
         self.last_sync_reset = self._dirty_marker.exists() or self._detached_head() != head
         if self.last_sync_reset:
@@ -207,20 +226,34 @@ class DataClone:
     def _read_ref(self, ref: str) -> str | None:
         """The commit a ref names, read from `.git` (a `git rev-parse` costs 5 ms
         before every job); None when it is not a plain loose or packed ref."""
+        found = self._look_up_ref(ref)
+        return found if isinstance(found, str) else None
+
+    def _look_up_ref(self, ref: str) -> str | bool:
+        """The commit a ref names, read from `.git`; False when neither a loose nor a
+        packed ref of that name is there, True when one is but cannot be read as a
+        SHA-1 commit id (a symbolic ref, another ref store: ask git)."""
         git_dir = self.path / ".git"
+        if (git_dir / "reftable").exists():
+            return True  # refs kept in git's binary store, not in files
         try:
             text = (git_dir / ref).read_text("ascii").strip()
         except FileNotFoundError:
             text = ""
             try:
-                for line in (git_dir / "packed-refs").read_text("ascii").splitlines():
-                    if line.endswith(" " + ref):
-                        text = line.split(" ", 1)[0]
+                packed = (git_dir / "packed-refs").read_text("ascii")
+            except FileNotFoundError:
+                return False
             except (OSError, UnicodeDecodeError):
-                return None
+                return True
+            for line in packed.splitlines():
+                if line.endswith(" " + ref):
+                    text = line.split(" ", 1)[0]
+            if not text:
+                return False
         except (OSError, UnicodeDecodeError):
-            return None
-        return text if len(text) == 40 and all(c in "0123456789abcdef" for c in text) else None
+            return True
+        return text if len(text) == 40 and all(c in "0123456789abcdef" for c in text) else True
 
     def _detached_head(self) -> str | None:
         """The commit HEAD is detached at, read from `.git/HEAD` (None: on a branch)."""
@@ -264,10 +297,21 @@ class DataClone:
 
         The answer is kept until the next push of the branch or `sync` (the next job):
         `push_commits` leases on it, so a branch someone moved since is still never
-        overwritten (the push is refused), and the job asks the remote once.
+        overwritten (the push is refused), and the job asks the remote once. A branch
+        `sync` fetched in this job (`tracked`) is read from the clone: its head as the
+        job began, leased on the same way.
         """
-        out = self.git("ls-remote", "origin", f"refs/heads/{branch}")
-        self._seen[branch] = out.split()[0] if out else None
+        if branch in self._seen:
+            return self._seen[branch]
+        found: str | bool = True
+        if branch not in self._pushed and branch.startswith(self._fetched):
+            found = self._look_up_ref(f"refs/remotes/origin/{branch}")
+            if found is not True:
+                self._from_sync.add(branch)
+        if found is True:
+            out = self.git("ls-remote", "origin", f"refs/heads/{branch}")
+            found = out.split()[0] if out else False
+        self._seen[branch] = found if isinstance(found, str) else None
         return self._seen[branch]
 
     def commit(self, paths: list[str], message: str) -> str:
@@ -297,12 +341,43 @@ class DataClone:
         """
         if not files:
             raise GitError("the plan wrote no files")
+        if base not in self._trees:
+            self._trees = {base: {}}  # the trees of the last base only
         try:
-            commit = write_commit(self.path, self._env(), base, files, message, self.author)
+            commit = write_commit(
+                self.path, self._env(), base, files, message, self.author, self._trees[base]
+            )
         except PackError as exc:
             raise GitError(f"cannot write the commit: {exc}") from exc
-        self.git("update-ref", "refs/authorbot/commit", commit)
+        self._keep(commit)
         return commit
+
+    def _keep(self, commit: str) -> None:
+        """Point `refs/authorbot/commit` at `commit` (reachable, so no `git gc` takes it
+        before the push). Written as git writes a loose ref, through its `.lock` file
+        and a rename (a `git update-ref` process costs 4-5 ms); git itself when the
+        refs are not kept in files or the lock is taken."""
+        git_dir = self.path / ".git"
+        ref = git_dir / "refs" / "authorbot" / "commit"
+        lock = ref.with_name("commit.lock")
+        if not (git_dir / "reftable").exists():
+            ref.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                pass
+            else:
+                try:
+                    try:
+                        os.write(fd, f"{commit}\n".encode("ascii"))
+                    finally:
+                        os.close(fd)
+                    os.replace(lock, ref)
+                except BaseException:
+                    lock.unlink(missing_ok=True)
+                    raise
+                return
+        self.git("update-ref", "refs/authorbot/commit", commit)
 
     def chain(self, base: str, head: str) -> list[tuple[str, str]] | None:
         """What a branch from `base` to `head` holds: the (tree, message) of each commit,
@@ -343,12 +418,17 @@ class DataClone:
         no-op. Otherwise the branch is (force) pushed, leased on the head seen just
         before, so a concurrent change is not overwritten silently.
         """
-        remote = self._seen.pop(branch) if branch in self._seen else self.remote_head(branch)
-        self._seen.pop(branch, None)  # pushed or not, ask again next time
+        remote = self.remote_head(branch)
+        fetched = branch in self._from_sync  # its commits came with `sync`
+        self._forget(branch)  # pushed or not, ask the remote next time
         if remote is not None:
-            self.git(
-                "fetch", "--no-tags", "origin", f"+refs/heads/{branch}:refs/remotes/origin/{branch}"
-            )
+            if not fetched:
+                self.git(
+                    "fetch",
+                    "--no-tags",
+                    "origin",
+                    f"+refs/heads/{branch}:refs/remotes/origin/{branch}",
+                )
             if self.chain(base, remote) == self.chain(base, head):
                 return BranchResult(head=remote, base=base, pushed=False)
         if self.before_push is not None:
@@ -361,6 +441,13 @@ class DataClone:
             f"{head}:refs/heads/{branch}",
         )
         return BranchResult(head=head, base=base, pushed=True)
+
+    def _forget(self, branch: str) -> None:
+        """A push of `branch` may follow: what this job saw of its head, from the
+        remote or from `sync`, is not to be trusted any more."""
+        self._seen.pop(branch, None)
+        self._from_sync.discard(branch)
+        self._pushed.add(branch)
 
     def has_commit(self, commit: str) -> bool:
         """True when the clone holds `commit`."""
@@ -377,7 +464,7 @@ class DataClone:
         it); False when the clone does not have that commit."""
         if not self.has_commit(commit):
             return False
-        self._seen.pop(branch, None)
+        self._forget(branch)
         if self.before_push is not None:
             self.before_push()
         self.git("push", "--quiet", "--force", "origin", f"{commit}:refs/heads/{branch}")
@@ -390,3 +477,15 @@ class DataClone:
         make the remote `branch` hold exactly that one commit (see `push_commits`)."""
         head = self.commit(paths, message)
         return self.push_commits(branch, base, head)
+
+
+def _branch_patterns(prefixes: tuple[str, ...]) -> tuple[str, ...]:
+    """The prefixes `sync` can fetch as `refs/heads/<prefix>*`: of plain characters,
+    each once, none inside another (two patterns matching one branch make git
+    refuse the fetch)."""
+    plain = sorted({p for p in prefixes if p and re.fullmatch(r"[A-Za-z0-9._/-]+", p)})
+    kept: list[str] = []
+    for prefix in plain:  # sorted: a prefix comes before the longer ones it covers
+        if not any(prefix.startswith(k) for k in kept) and ".." not in prefix:
+            kept.append(prefix)
+    return tuple(kept)

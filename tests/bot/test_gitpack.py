@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import random
 import subprocess
+import zlib
 from pathlib import Path
 
 import pytest
 
-from bot.github.gitpack import Patched, delta
+from bot.github.gitpack import Patched, _stored_zlib, delta
 from bot.github.gitrepo import DataClone, GitError
 from bot.standins.datarepo import git, make_data_repo
 
@@ -152,3 +153,32 @@ def test_a_delta_copies_the_unchanged_ranges_and_inserts_the_rest():
     # 256,000 bytes, most of them copied: the delta holds the inserts and a few
     # instructions (copies of at most 64 KiB each).
     assert 200 + 3 < len(data) < 300
+
+
+@pytest.mark.parametrize("sizes", [[0], [1], [0xFFFF], [0x10000], [200_001], [70_000, 0, 5]])
+def test_bytes_stored_uncompressed_are_a_zlib_stream_zlib_reads(sizes):
+    rng = random.Random(sum(sizes))
+    pieces = [rng.randbytes(n) for n in sizes]
+    stream = b"".join(_stored_zlib(pieces))
+    whole = b"".join(pieces)
+    assert zlib.decompress(stream) == whole
+    # Stored: the bytes plus 5 a block of at most 64 KiB, the header and the checksum.
+    assert len(stream) == len(whole) + 5 * max(1, -(-len(whole) // 0xFFFF)) + 6
+
+
+def test_commits_on_one_base_read_its_trees_once_and_each_holds_only_its_files(clone):
+    """The trees of a base are read once for the commits on it; one commit's edits
+    never leak into the next one's trees."""
+    base = clone.git("rev-parse", "HEAD")
+    old = (clone.path / BIG).read_bytes()
+    first = clone.commit_files(base, {BIG: Patched(old, [(0, 1, b"!")])}, "First")
+    assert set(clone._trees[base]) == {f"{base}^{{tree}}", f"{base}:data", f"{base}:data/xml"}
+    kept = clone._trees[base][f"{base}:data/xml"]
+    clone._trees[base][f"{base}:data/xml"] = b""  # an empty folder, if it is read from here
+    emptied = clone.commit_files(base, {BIG: [b"x\n"]}, "Not read again")
+    assert clone.git("ls-tree", "--name-only", f"{emptied}:data/xml") == "big.xml"
+    clone._trees[base][f"{base}:data/xml"] = kept
+    second = clone.commit_files(base, {"data/yaml/people.yaml": [b"{}\n"]}, "Second")
+    assert clone.git("diff", "--name-only", base, first) == BIG
+    assert clone.git("diff", "--name-only", base, second) == "data/yaml/people.yaml"
+    git(clone.path, "fsck", "--full", "--strict", "--no-dangling")

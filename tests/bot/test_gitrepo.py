@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.github.errors import TransientError
-from bot.github.gitrepo import DataClone
+from bot.github.gitrepo import BranchResult, DataClone, _branch_patterns
 from bot.standins.datarepo import git, make_data_repo, push_change
 
 
@@ -163,3 +163,43 @@ def test_the_push_leases_on_the_head_the_job_saw(tmp_path, origin):
     assert clone.remote_head("b") == theirs
     assert clone.push_commits("b", base, mine).pushed  # leased on what it saw: ours now
     assert bare_git(origin, "rev-parse", "b") == mine
+
+
+def test_the_bot_branches_come_with_the_sync_and_the_push_leases_on_them(tmp_path, origin):
+    """Branches under `tracked` are fetched by `sync`: the job reads their heads from
+    the clone (as the job began, no second question to the remote), leases the push on
+    that, sees its own push, and a branch deleted on the remote is gone after the next
+    sync."""
+    clone = DataClone(tmp_path / "clone", str(origin))
+    clone.tracked = ("authorbot/issue-", "authorbot/batch-", "authorbot/")  # the last covers both
+    base = clone.sync("main")
+    theirs = push_change(origin, tmp_path, "data/README", "theirs\n", "Theirs", branch="main")
+    bare_git(origin, "update-ref", "refs/heads/authorbot/issue-7", theirs)
+    clone.sync("main")
+    assert clone.remote_head("authorbot/issue-7") == theirs
+    assert clone.remote_head("authorbot/issue-8") is None
+    bare_git(origin, "update-ref", "-d", "refs/heads/authorbot/issue-7")
+    assert clone.remote_head("authorbot/issue-7") == theirs  # the head as the job began
+    mine = clone.commit_files(base, {"data/README": [b"mine\n"]}, "Mine")
+    assert clone.git("rev-parse", "refs/authorbot/commit") == mine
+    with pytest.raises(TransientError):  # leased on that head: the branch is gone since
+        clone.push_commits("authorbot/issue-7", base, mine)
+    assert clone.remote_head("authorbot/issue-7") is None  # asked again after a push
+    clone.sync("main")  # a new job: the deleted branch was pruned here too
+    assert clone.remote_head("authorbot/issue-7") is None
+    assert clone.push_commits("authorbot/issue-7", base, mine).pushed
+    assert clone.remote_head("authorbot/issue-7") == mine  # its own push, not the stale ref
+    clone.sync("main")
+    # The same chain is there: nothing pushed, compared from the commits the sync fetched.
+    again = clone.commit_files(base, {"data/README": [b"mine\n"]}, "Mine")
+    assert clone.push_commits("authorbot/issue-7", base, again) == BranchResult(
+        head=mine, base=base, pushed=False
+    )
+    assert bare_git(origin, "rev-parse", "authorbot/issue-7") == mine
+
+
+def test_only_plain_branch_prefixes_are_fetched_each_once():
+    assert _branch_patterns(("authorbot/issue-", "authorbot/", "x y", "", "a/../b", "b*")) == (
+        "authorbot/",
+    )
+    assert _branch_patterns(("fix-", "authorbot/batch-", "fix-")) == ("authorbot/batch-", "fix-")
