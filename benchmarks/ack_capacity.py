@@ -73,37 +73,21 @@ def _gunicorn(app: str, workers: int, threads: int) -> list[str]:
     ]
 
 
-def _granian(app: str, workers: int, threads: int) -> list[str]:
+def _granian(app: str, workers: int, threads: int | None = None) -> list[str]:
+    """granian serving `app`: WSGI with `threads` blocking threads a worker, or ASGI
+    (the event loop) when `threads` is None."""
+    blocking = [] if threads is None else ["--blocking-threads", str(threads)]
     return [
         str(BIN / "granian"),
         "--interface",
-        "wsgi",
+        "wsgi" if threads is not None else "asgi",
         "--host",
         "127.0.0.1",
         "--port",
         "{port}",
         "--workers",
         str(workers),
-        "--blocking-threads",
-        str(threads),
-        "--log-level",
-        "warning",
-        "--no-ws",
-        app,
-    ]
-
-
-def _granian_asgi(app: str, workers: int) -> list[str]:
-    return [
-        str(BIN / "granian"),
-        "--interface",
-        "asgi",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "{port}",
-        "--workers",
-        str(workers),
+        *blocking,
         "--log-level",
         "warning",
         "--no-ws",
@@ -123,11 +107,11 @@ SETUPS: list[tuple[str, list[str], bool]] = [
     ("webhook, gunicorn 2 x gthread 16", _gunicorn(WEBHOOK, 2, 16), True),
     ("webhook, granian 1 x 32", _granian(WEBHOOK, 1, 32), True),
     ("webhook, granian 2 x 16", _granian(WEBHOOK, 2, 16), True),
-    ("webhook, granian ASGI 1 worker (webhooks.asgi:app)", _granian_asgi(ASGI_WEBHOOK, 1), True),
-    ("webhook, granian ASGI 2 workers (webhooks.asgi:app)", _granian_asgi(ASGI_WEBHOOK, 2), True),
+    ("webhook, granian ASGI 1 worker (webhooks.asgi:app)", _granian(ASGI_WEBHOOK, 1), True),
+    ("webhook, granian ASGI 2 workers (webhooks.asgi:app)", _granian(ASGI_WEBHOOK, 2), True),
     (
         "webhook, granian ASGI 1 worker, run_in_executor(inbox.put) instead of the committer",
-        _granian_asgi(ASGI_EXECUTOR, 1),
+        _granian(ASGI_EXECUTOR, 1),
         True,
     ),
     (
