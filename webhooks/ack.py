@@ -17,12 +17,12 @@ convoy of threads on the GIL) per delivery (benchmarks/ack_capacity.py, docs/BOT
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 from bot.settings import Settings
@@ -93,7 +93,7 @@ class Committer:
             Exception: whatever the inbox raised for the commit that held the row.
         """
         if row.received_at is None:
-            row = NewDelivery(**{**row.__dict__, "received_at": self._clock()})
+            row = dataclasses.replace(row, received_at=self._clock())
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         with self._cond:
             if self._closed:
@@ -151,36 +151,6 @@ def _settle(settled: list[tuple[asyncio.Future[bool], bool | BaseException]]) ->
             future.set_exception(result)
         else:
             future.set_result(result)
-
-
-class ExecutorStore:
-    """The plain alternative to `Committer`: each row is stored by `inbox.put` in a
-    thread of a pool (SQLite's `put` groups the commits of the threads waiting at
-    once). Kept for `benchmarks/ack_capacity.py`, which compares the two."""
-
-    def __init__(self, inbox: Inbox, threads: int = 32) -> None:
-        self._inbox = inbox
-        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="inbox-put")
-
-    async def put(self, row: NewDelivery) -> bool:
-        """Store one delivery in a pool thread; True when it is new."""
-        return await asyncio.get_running_loop().run_in_executor(self._pool, self._put, row)
-
-    def _put(self, row: NewDelivery) -> bool:
-        return self._inbox.put(
-            row.id,
-            row.event,
-            {},
-            action=row.action,
-            repository=row.repository,
-            issue=row.issue,
-            installation=row.installation,
-            payload_json=row.payload_json,
-        )
-
-    def close(self) -> None:
-        """Wait for the puts under way."""
-        self._pool.shutdown(wait=True)
 
 
 class WebhookAck:
@@ -277,17 +247,8 @@ class WebhookAck:
                 return b"".join(chunks)
 
     async def _store(self, delivery: Delivery) -> Answer:
-        row = NewDelivery(
-            delivery.id,
-            delivery.event,
-            json.dumps(delivery.payload) if delivery.text is None else delivery.text,
-            action=delivery.action,
-            repository=delivery.repository,
-            issue=delivery.issue_number,
-            installation=delivery.installation_id,
-        )
         try:
-            new = await self.store.put(row)
+            new = await self.store.put(delivery.row())
         except Exception as exc:
             # Never a 2xx for a delivery that is not stored: GitHub shows the failure,
             # and a redelivery is stored once the inbox is back.

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.worker.job import NewDelivery
 from bot.worker.logs import event_name
 from webhooks import signature
 
@@ -85,6 +86,19 @@ class Delivery:
         if isinstance(inst, dict) and isinstance(inst.get("id"), int):
             return inst["id"]
         return None
+
+    def row(self) -> NewDelivery:
+        """The inbox's row for this delivery: the body as it came (or the payload
+        serialised, for a body that was not UTF-8) and the fields the claims use."""
+        return NewDelivery(
+            self.id,
+            self.event,
+            json.dumps(self.payload) if self.text is None else self.text,
+            action=self.action,
+            repository=self.repository,
+            issue=self.issue_number,
+            installation=self.installation_id,
+        )
 
 
 def read_delivery(
@@ -174,11 +188,12 @@ def answer_without_storing(
     A ping is answered 200 `pong`; an event the worker does not act on, and an event
     about a repository `serves` says no to (None: every repository), 204.
     """
-    fields = log_fields(delivery)
     if delivery.event == "ping":
-        return Answer(200, {"msg": "pong"}, logging.INFO, "ping", (), fields)
+        return Answer(200, {"msg": "pong"}, logging.INFO, "ping", (), log_fields(delivery))
     if delivery.event not in HANDLED_EVENTS:
-        return Answer(204, None, logging.INFO, "event not handled; ignored", (), fields)
+        return Answer(
+            204, None, logging.INFO, "event not handled; ignored", (), log_fields(delivery)
+        )
     if serves is not None and not serves(delivery.repository):
         return Answer(
             204,
@@ -186,9 +201,9 @@ def answer_without_storing(
             logging.WARNING,
             "a delivery about repository %s, which this bot does not work on; ignored",
             (delivery.repository,),
-            fields,
+            log_fields(delivery),
         )
-    return None
+    return None  # to be stored: `answer_stored` makes the log fields then
 
 
 def answer_stored(delivery: Delivery, new: bool) -> Answer:
