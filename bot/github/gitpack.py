@@ -357,10 +357,9 @@ def write_commit(
     missing = [spec for spec in specs.values() if spec not in known]
     if missing:
         known.update(read_trees(repo, env, missing))
-    found = {spec: known[spec] for spec in specs.values()}
-    if found[specs[""]] is None:
+    if known[specs[""]] is None:
         raise PackError(f"{base} has no tree")
-    trees = {d: found[s] or b"" for d, s in specs.items()}
+    trees = {d: known[s] or b"" for d, s in specs.items()}  # a folder not there: new
 
     pack = PackWriter()
     for path, content in sorted(files.items()):

@@ -234,8 +234,8 @@ class DataClone:
         packed ref of that name is there, True when one is but cannot be read as a
         SHA-1 commit id (a symbolic ref, another ref store: ask git)."""
         git_dir = self.path / ".git"
-        if (git_dir / "reftable").exists():
-            return True  # refs kept in git's binary store, not in files
+        if not self._refs_in_files:
+            return True  # refs kept in git's binary store: ask git
         try:
             text = (git_dir / ref).read_text("ascii").strip()
         except FileNotFoundError:
@@ -254,6 +254,12 @@ class DataClone:
         except (OSError, UnicodeDecodeError):
             return True
         return text if len(text) == 40 and all(c in "0123456789abcdef" for c in text) else True
+
+    @property
+    def _refs_in_files(self) -> bool:
+        """True when the clone keeps its refs as files (loose and packed-refs), which
+        this class reads and writes itself; False for git's binary store (reftable)."""
+        return not (self.path / ".git" / "reftable").exists()
 
     def _detached_head(self) -> str | None:
         """The commit HEAD is detached at, read from `.git/HEAD` (None: on a branch)."""
@@ -357,10 +363,9 @@ class DataClone:
         before the push). Written as git writes a loose ref, through its `.lock` file
         and a rename (a `git update-ref` process costs 4-5 ms); git itself when the
         refs are not kept in files or the lock is taken."""
-        git_dir = self.path / ".git"
-        ref = git_dir / "refs" / "authorbot" / "commit"
+        ref = self.path / ".git" / "refs" / "authorbot" / "commit"
         lock = ref.with_name("commit.lock")
-        if not (git_dir / "reftable").exists():
+        if self._refs_in_files:
             ref.parent.mkdir(parents=True, exist_ok=True)
             try:
                 fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
@@ -483,9 +488,9 @@ def _branch_patterns(prefixes: tuple[str, ...]) -> tuple[str, ...]:
     """The prefixes `sync` can fetch as `refs/heads/<prefix>*`: of plain characters,
     each once, none inside another (two patterns matching one branch make git
     refuse the fetch)."""
-    plain = sorted({p for p in prefixes if p and re.fullmatch(r"[A-Za-z0-9._/-]+", p)})
+    plain = sorted({p for p in prefixes if re.fullmatch(r"[A-Za-z0-9._/-]+", p) and ".." not in p})
     kept: list[str] = []
     for prefix in plain:  # sorted: a prefix comes before the longer ones it covers
-        if not any(prefix.startswith(k) for k in kept) and ".." not in prefix:
+        if not prefix.startswith(tuple(kept)):
             kept.append(prefix)
     return tuple(kept)
