@@ -41,15 +41,19 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-import requests
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.fleet import ROOT, free_port, session_cpu_seconds  # noqa: E402
+from benchmarks.fleet import (  # noqa: E402
+    ROOT,
+    free_port,
+    granian_command,
+    gunicorn_command,
+    serving,
+    session_cpu_seconds,
+)
 from bot.worker.inbox import SqliteInbox  # noqa: E402
 
 SECRET = "ack-capacity-secret"
@@ -57,42 +61,11 @@ BIN = Path(sys.executable).parent
 
 
 def _gunicorn(app: str, workers: int, threads: int) -> list[str]:
-    return [
-        str(BIN / "gunicorn"),
-        "-w",
-        str(workers),
-        "-k",
-        "gthread",
-        "--threads",
-        str(threads),
-        "-b",
-        "127.0.0.1:{port}",
-        "--log-level",
-        "warning",
-        app,
-    ]
+    return gunicorn_command(app, "{port}", workers, threads)
 
 
 def _granian(app: str, workers: int, threads: int | None = None) -> list[str]:
-    """granian serving `app`: WSGI with `threads` blocking threads a worker, or ASGI
-    (the event loop) when `threads` is None."""
-    blocking = [] if threads is None else ["--blocking-threads", str(threads)]
-    return [
-        str(BIN / "granian"),
-        "--interface",
-        "wsgi" if threads is not None else "asgi",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "{port}",
-        "--workers",
-        str(workers),
-        *blocking,
-        "--log-level",
-        "warning",
-        "--no-ws",
-        app,
-    ]
+    return granian_command(app, "{port}", workers, threads)
 
 
 WEBHOOK = "webhooks.wsgi:app"
@@ -203,16 +176,8 @@ def run_setup(
     )
     problems: list[str] = []
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError(f"{name}: the server did not start (see {state})")
-            time.sleep(0.05)
+        if not serving(f"http://127.0.0.1:{port}", server):
+            raise RuntimeError(f"{name}: the server did not start (see {state})")
         body = body_file.read_bytes()
         signature = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
         cpu_before = session_cpu_seconds(server.pid)

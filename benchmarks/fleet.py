@@ -44,6 +44,61 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def gunicorn_command(app: str, port: int | str, workers: int, threads: int) -> list[str]:
+    """gunicorn serving the WSGI `app` on loopback: `workers` processes of `threads`
+    threads each (gthread), or sync workers for 1 thread."""
+    return [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "-w",
+        str(workers),
+        *(["-k", "gthread", "--threads", str(threads)] if threads > 1 else []),
+        "-b",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        app,
+    ]
+
+
+def granian_command(
+    app: str, port: int | str, workers: int, threads: int | None = None
+) -> list[str]:
+    """granian serving `app` on loopback: WSGI with `threads` blocking threads a worker,
+    or ASGI (the app on the event loop) when `threads` is None."""
+    blocking = [] if threads is None else ["--blocking-threads", str(threads)]
+    return [
+        str(Path(sys.executable).parent / "granian"),
+        "--interface",
+        "asgi" if threads is None else "wsgi",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        *blocking,
+        "--log-level",
+        "warning",
+        "--no-ws",
+        app,
+    ]
+
+
+def serving(base_url: str, process: subprocess.Popen[Any], timeout: float = 30.0) -> bool:
+    """Wait until the server at `base_url` answers `/healthz` with 200: True; False when
+    its `process` ended first or `timeout` seconds passed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if requests.get(f"{base_url}/healthz", timeout=1).status_code == 200:
+                return True
+        except requests.RequestException:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+
+
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -211,39 +266,12 @@ class ProcessDeployment:
     def server_command(self) -> list[str]:
         """The web server's command line (gunicorn, or granian: see the parameters)."""
         if self.server_kind == "granian":
-            return [
-                str(Path(sys.executable).parent / "granian"),
-                "--interface",
-                "wsgi",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--workers",
-                str(self.gunicorn_workers),
-                "--blocking-threads",
-                str(self.gunicorn_threads),
-                "--log-level",
-                "warning",
-                "--no-ws",
-                "webhooks.wsgi:app",
-            ]
-        gunicorn = Path(sys.executable).parent / "gunicorn"
-        return [
-            str(gunicorn),
-            "-w",
-            str(self.gunicorn_workers),
-            *(
-                ["-k", "gthread", "--threads", str(self.gunicorn_threads)]
-                if self.gunicorn_threads > 1
-                else []
-            ),
-            "-b",
-            f"127.0.0.1:{self.port}",
-            "--log-level",
-            "warning",
-            "webhooks.wsgi:app",
-        ]
+            return granian_command(
+                "webhooks.wsgi:app", self.port, self.gunicorn_workers, self.gunicorn_threads
+            )
+        return gunicorn_command(
+            "webhooks.wsgi:app", self.port, self.gunicorn_workers, self.gunicorn_threads
+        )
 
     def start_server(self, timeout: float = 30.0) -> None:
         """Start the web server on this deployment's port and wait until `/healthz`
@@ -256,14 +284,8 @@ class ProcessDeployment:
             stderr=self._log("server.log"),
             start_new_session=True,
         )
-        wait_until(self.server_up, timeout=timeout, interval=0.05, what="gunicorn to start")
-
-    def server_up(self) -> bool:
-        """True when the server answers `/healthz`."""
-        try:
-            return requests.get(f"{self.base_url}/healthz", timeout=1).status_code == 200
-        except requests.RequestException:
-            return False
+        if not serving(self.base_url, self.server, timeout):
+            raise TimeoutError(f"timed out waiting for {self.server_kind} to start")
 
     def start_worker(self, slot: int = 0) -> None:
         """Start worker process number `slot` (`python -m bot.service worker`)."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.fleet import ROOT, free_port, gunicorn_command, serving  # noqa: E402
 from bot.worker.inbox import open_inbox  # noqa: E402
 from webhooks.app import create_app  # noqa: E402
 from webhooks.signature import sign  # noqa: E402
@@ -71,41 +71,22 @@ def start_werkzeug(inbox_path: Path) -> tuple[str, object]:
 
 def start_gunicorn(state_dir: Path) -> tuple[str, object]:
     """The app under gunicorn, 2 sync workers (the documented deployment)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = {
         **os.environ,
         "AUTHORBOT_WEBHOOK_SECRET": SECRET.decode(),
         "AUTHORBOT_STATE_DIR": str(state_dir),
         "GITHUB_TOKEN": "unused",
     }
-    gunicorn = Path(sys.executable).parent / "gunicorn"
     proc = subprocess.Popen(
-        [
-            str(gunicorn),
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "webhooks.wsgi:app",
-        ],
+        gunicorn_command("webhooks.wsgi:app", port, workers=2, threads=1),
         env=env,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,  # its JSON logs, one a request
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except requests.RequestException:
-            time.sleep(0.1)
-    else:
+    if not serving(url, proc, timeout=20):
         proc.terminate()
         raise SystemExit("gunicorn did not start")
     return f"{url}/webhook", proc.terminate

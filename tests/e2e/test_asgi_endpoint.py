@@ -23,7 +23,7 @@ import pytest
 import requests
 from werkzeug.serving import make_server
 
-from benchmarks.fleet import ROOT, free_port
+from benchmarks.fleet import ROOT, free_port, granian_command, serving
 from bot.demo import SAMPLE_ERAS
 from bot.github.gitrepo import DataClone
 from bot.github.previewstore import PreviewStore
@@ -62,38 +62,16 @@ class Granian:
         }
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
-                [
-                    str(GRANIAN),
-                    "--interface",
-                    "asgi",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                    "--workers",
-                    "1",
-                    "--no-ws",
-                    "--log-level",
-                    "warning",
-                    "webhooks.asgi:app",
-                ],
+                granian_command("webhooks.asgi:app", self.port, workers=1),
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=log,
                 start_new_session=True,
             )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=1).ok:
-                    return
-            except requests.RequestException:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"granian did not start:\n{self.log.read_text()}")
-            time.sleep(0.05)
+        if not serving(self.url, self.process):
+            self.stop()
+            raise RuntimeError(f"granian did not start:\n{self.log.read_text()}")
 
     def kill(self) -> None:
         """SIGKILL to the whole server (granian's main process and its worker)."""
